@@ -1,0 +1,1 @@
+from allennlp_bioelmo.commands.bioelmo_info import BioElmoInfo

@@ -1,0 +1,1 @@
+from allennlp_bioelmo.modules.token_embedders.bioelmo_token_embedder import BioElmoTokenEmbedder
