@@ -11,3 +11,6 @@ set_config_variable_defaults()
 from allennlp_bioelmo.data import token_indexers  # noqa: E402,F401
 from allennlp_bioelmo.modules import token_embedders  # noqa: E402,F401
 from allennlp_bioelmo import commands  # noqa: E402,F401
+from allennlp_bioelmo.data import dataset_readers, tokenizers  # noqa: E402,F401
+from allennlp_bioelmo.training import metrics  # noqa: E402,F401
+from allennlp_bioelmo import models, predictors  # noqa: E402,F401

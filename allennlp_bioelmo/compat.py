@@ -1,4 +1,69 @@
 """
-Fixes for AllenNLP 2.10.1 running on torch 2.x, numpy 2.x and Python 3.11: each patch is small,
-names what it fixes, and has a test in `tests/test_compat.py`.
+Fixes for AllenNLP 2.10.1 as installed on Python 3.11 with torch 2.x and numpy 2 (the stack in
+requirements.txt). Each fix is a small wrapper around one AllenNLP function, says what it fixes,
+and has a test in `tests/test_compat.py`. Importing `allennlp_bioelmo` applies them once.
+
+1. `TrainModel.finish` after distributed training: only the primary worker evaluates on the test
+   set, but the metrics still all-reduce across workers that have already left, so
+   `evaluate_on_test` crashes ("Connection closed by peer"). We leave the process group first, so
+   the primary's metrics are computed locally.
+2. `remove_keys_from_params` when loading an archive: AllenNLP strips `pretrained_file` so that a
+   trained model does not re-read its pre-trained files; our embedders' `weight_file` is the same
+   kind of key (the biLM weights are in the archive's state dict), so it is stripped too and
+   loading an archive never reads the HDF5 file.
 """
+import functools
+import logging
+
+import torch.distributed as dist
+from allennlp.commands import train as allennlp_train
+from allennlp.common.params import Params
+from allennlp.models import model as allennlp_model
+
+logger = logging.getLogger(__name__)
+
+# Token embedders whose `weight_file` holds pre-trained weights that the archive already contains.
+ARCHIVED_WEIGHT_FILE_EMBEDDERS = {"bioelmo"}
+
+
+def _patch_once(owner, name: str):
+    def decorate(wrapper):
+        original = getattr(owner, name)
+        if getattr(original, "_bioelmo_patched", False):
+            return original
+        patched = functools.wraps(original)(lambda *args, **kwargs: wrapper(original, *args, **kwargs))
+        patched._bioelmo_patched = True
+        setattr(owner, name, patched)
+        return patched
+
+    return decorate
+
+
+@_patch_once(allennlp_train.TrainModel, "finish")
+def _finish_without_process_group(original, self, metrics):
+    if (
+        self.evaluate_on_test
+        and self.evaluation_data_loader is not None
+        and dist.is_available()
+        and dist.is_initialized()
+    ):
+        logger.info("Leaving the process group: the test set is evaluated by this worker alone.")
+        dist.destroy_process_group()
+    return original(self, metrics)
+
+
+def strip_archived_weight_files(params) -> None:
+    """Remove `weight_file` from every embedder in ARCHIVED_WEIGHT_FILE_EMBEDDERS, recursively."""
+    if not isinstance(params, Params):
+        return
+    if params.get("type") in ARCHIVED_WEIGHT_FILE_EMBEDDERS and "weight_file" in params:
+        del params["weight_file"]
+    for value in params.values():
+        if isinstance(value, Params):
+            strip_archived_weight_files(value)
+
+
+@_patch_once(allennlp_model, "remove_keys_from_params")
+def _remove_keys_and_weight_files(original, params, *args, **kwargs):
+    original(params, *args, **kwargs)
+    strip_archived_weight_files(params)

@@ -1,0 +1,1 @@
+from allennlp_bioelmo.data.dataset_readers.bio_conll import BioConllDatasetReader

@@ -1,0 +1,40 @@
+"""
+What every reader shares: line reading with UTF-8 checks, and errors that name file and line.
+"""
+import os
+from typing import Dict, Iterator, Tuple
+
+from allennlp.common.file_utils import cached_path
+from allennlp.data.token_indexers import TokenIndexer
+
+from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoTokenCharactersIndexer
+
+
+class DataFormatError(ValueError):
+    """Malformed input: the message names the file, the line (1-based; 0 = whole file), the problem."""
+
+    def __init__(self, file_path: str, line_number: int, message: str) -> None:
+        where = f"{file_path}, line {line_number}" if line_number else file_path
+        super().__init__(f"{where}: {message}")
+        self.file_path = file_path
+        self.line_number = line_number
+
+
+def default_token_indexers() -> Dict[str, TokenIndexer]:
+    return {"elmo": BioElmoTokenCharactersIndexer()}
+
+
+def read_lines(file_path: str) -> Iterator[Tuple[int, str]]:
+    """(line number, line without its newline) for every line; CRLF is accepted."""
+    path = cached_path(file_path)
+    if not os.path.isfile(path):
+        raise DataFormatError(file_path, 0, "not a file")
+    with open(path, "rb") as handle:
+        for line_number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise DataFormatError(
+                    file_path, line_number, f"not valid UTF-8 (byte offset {error.start} in the line)"
+                )
+            yield line_number, line.rstrip("\n").rstrip("\r")

@@ -1,0 +1,2 @@
+from allennlp_bioelmo.data.tokenizers.bio_regex_tokenizer import BioRegexTokenizer
+from allennlp_bioelmo.data.tokenizers.bio_sentence_splitter import BioSentenceSplitter

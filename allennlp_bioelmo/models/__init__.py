@@ -1,0 +1,1 @@
+from allennlp_bioelmo.models.bio_crf_tagger import BioCrfTagger

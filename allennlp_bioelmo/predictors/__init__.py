@@ -1,0 +1,1 @@
+from allennlp_bioelmo.predictors.bio_ner import BioNerPredictor
