@@ -1,0 +1,81 @@
+"""
+The AllenNLP commands our users need, through the real CLI entry point, on the pinned stack.
+"""
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from allennlp_bioelmo.common.config_variables import FIXTURES, REPOSITORY_ROOT
+from tests.commands.cli import ALLENNLP, NER_CONFIG, allennlp
+
+TEST_FILE = os.path.join(FIXTURES, "data", "ncbi_disease", "test.txt")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    serialization_dir = tmp_path_factory.mktemp("cli") / "ner"
+    allennlp("train", NER_CONFIG, "-s", str(serialization_dir), env={"NER_EPOCHS": "3"})
+    return serialization_dir
+
+
+def test_train_writes_an_archive_and_test_metrics(trained):
+    assert (trained / "model.tar.gz").exists()
+    metrics = json.loads((trained / "metrics.json").read_text())
+    assert metrics["epoch"] == 2
+    assert "test_f1-measure-overall" in metrics and "validation_f1-measure-overall" in metrics
+
+
+def test_evaluate(trained, tmp_path):
+    output = tmp_path / "metrics.json"
+    allennlp("evaluate", str(trained / "model.tar.gz"), TEST_FILE, "--output-file", str(output))
+    metrics = json.loads(output.read_text())
+    assert 0.0 <= metrics["f1-measure-overall"] <= 1.0 and metrics["loss"] > 0
+
+
+def test_predict_without_naming_a_predictor(trained, tmp_path):
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text('{"text": "Mutations cause breast cancer."}\n{"tokens": ["cystic", "fibrosis"]}\n')
+    output = tmp_path / "out.jsonl"
+    allennlp("predict", str(trained / "model.tar.gz"), str(inputs), "--output-file", str(output), "--silent")
+    lines = [json.loads(line) for line in output.read_text().splitlines()]
+    assert len(lines) == 2
+    assert [t["text"] for t in lines[0]["tokens"]] == ["Mutations", "cause", "breast", "cancer", "."]
+    assert len(lines[1]["tags"]) == 2
+
+
+def test_build_vocab(tmp_path):
+    output = tmp_path / "vocab.tar.gz"
+    allennlp("build-vocab", NER_CONFIG, str(output))
+    assert output.exists() and output.stat().st_size > 0
+
+
+def test_test_install():
+    result = allennlp("test-install")
+    assert "AllenNLP version 2.10.1 installed" in result.stderr
+
+
+def test_recover_after_the_process_is_killed(tmp_path):
+    serialization_dir = tmp_path / "killed"
+    process = subprocess.Popen(
+        [ALLENNLP, "train", NER_CONFIG, "-s", str(serialization_dir)],
+        cwd=REPOSITORY_ROOT,
+        env={**os.environ, "NER_EPOCHS": "40"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 300
+    while not list(serialization_dir.glob("training_state_e1_*.th")) and time.time() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not (serialization_dir / "model.tar.gz").exists(), "training finished before it was killed"
+    first_epoch_metrics = serialization_dir / "metrics_epoch_0.json"
+    finished_at = first_epoch_metrics.stat().st_mtime_ns
+    result = allennlp("train", NER_CONFIG, "-s", str(serialization_dir), "-r", env={"NER_EPOCHS": "40"})
+    assert "Recovering from prior training" in result.stderr
+    assert first_epoch_metrics.stat().st_mtime_ns == finished_at  # the finished epoch was not redone
+    assert json.loads((serialization_dir / "metrics.json").read_text())["epoch"] == 39

@@ -1,0 +1,28 @@
+import json
+
+from tests.commands.cli import allennlp
+from tests.conftest import BUNDLED_OPTIONS, BUNDLED_WEIGHTS
+
+
+def test_listed_in_allennlp_help():
+    assert "bioelmo-info" in allennlp("--help").stdout
+
+
+def test_prints_components_and_bilm_shape():
+    result = allennlp("bioelmo-info", "--options-file", BUNDLED_OPTIONS, "--weight-file", BUNDLED_WEIGHTS, "--json")
+    info = json.loads(result.stdout)
+    assert info["components"]["TokenEmbedder"] == ["bioelmo"]
+    assert "bioelmo_characters" in info["components"]["TokenIndexer"]
+    assert "bio_conll" in info["components"]["DatasetReader"]
+    assert info["bilm"]["output_dim"] == 32 and info["bilm"]["weights_match_options"] is True
+    assert info["bilm"]["parameters"] > 0
+
+
+def test_reports_weights_that_disagree_with_options(tmp_path):
+    options = json.loads(open(BUNDLED_OPTIONS).read())
+    options["lstm"]["dim"] = 25
+    other = tmp_path / "options.json"
+    other.write_text(json.dumps(options))
+    result = allennlp("bioelmo-info", "--options-file", str(other), "--weight-file", BUNDLED_WEIGHTS, check=False)
+    assert result.returncode != 0
+    assert "LSTMCell/W_0' has shape (32, 96), but options" in result.stderr

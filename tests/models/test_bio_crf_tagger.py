@@ -1,0 +1,33 @@
+import os
+
+from allennlp.common.testing import ModelTestCase
+
+from allennlp_bioelmo.common.config_variables import FIXTURES, REPOSITORY_ROOT
+
+CONFIG = os.path.join(REPOSITORY_ROOT, "training_configs", "ner", "ncbi_disease.jsonnet")
+
+
+class TestBioCrfTagger(ModelTestCase):
+    def setup_method(self):
+        super().setup_method()
+        self.set_up_model(CONFIG, os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt"))
+
+    def test_can_train_save_and_load(self):
+        # dropout off so the saved and loaded models agree exactly
+        overrides = {"model.text_field_embedder.token_embedders.elmo.dropout": 0.0, "model.dropout": 0.0}
+        self.ensure_model_can_train_save_and_load(
+            self.param_file, overrides=str(overrides).replace("'", '"'), tolerance=1e-4
+        )
+
+    def test_batch_predictions_are_consistent(self):
+        self.model.eval()
+        self.ensure_batch_predictions_are_consistent(keys_to_ignore=("loss",))
+
+    def test_decoding_respects_bio_constraints(self):
+        self.model.eval()
+        output = self.model.make_output_human_readable(self.model(**self.dataset.as_tensor_dict()))
+        assert len(output["tags"]) == len(self.instances)
+        for tags in output["tags"]:
+            for previous, current in zip(["O"] + tags, tags):
+                if current.startswith("I-"):
+                    assert previous[2:] == current[2:], tags

@@ -1,0 +1,43 @@
+"""One test per fix in allennlp_bioelmo/compat.py."""
+import json
+import os
+import shutil
+
+import pytest
+from allennlp.common import Params
+from allennlp.models.archival import load_archive
+
+from allennlp_bioelmo.compat import strip_archived_weight_files
+from tests.commands.cli import NER_CONFIG, allennlp
+from tests.conftest import BUNDLED_OPTIONS, BUNDLED_WEIGHTS
+
+
+def test_strip_archived_weight_files_only_touches_our_embedders():
+    params = Params({"model": {"embedder": {"type": "bioelmo", "options_file": "o", "weight_file": "w"},
+                               "other": {"type": "elmo_token_embedder", "weight_file": "w"}}})
+    strip_archived_weight_files(params)
+    assert "weight_file" not in params["model"]["embedder"] and params["model"]["embedder"]["options_file"] == "o"
+    assert params["model"]["other"]["weight_file"] == "w"
+
+
+def test_archive_loads_without_reading_the_hdf5(tmp_path):
+    bilm_dir = tmp_path / "bilm"
+    bilm_dir.mkdir()
+    shutil.copy(BUNDLED_OPTIONS, bilm_dir / "options.json")
+    shutil.copy(BUNDLED_WEIGHTS, bilm_dir / "weights.hdf5")
+    env = {"BIOELMO_OPTIONS": str(bilm_dir / "options.json"), "BIOELMO_WEIGHTS": str(bilm_dir / "weights.hdf5"),
+           "NER_EPOCHS": "1"}
+    allennlp("train", NER_CONFIG, "-s", str(tmp_path / "out"), env=env)
+    before = load_archive(str(tmp_path / "out" / "model.tar.gz")).model.state_dict()
+    os.remove(bilm_dir / "weights.hdf5")  # a predicting user has only the archive (and options)
+    after = load_archive(str(tmp_path / "out" / "model.tar.gz")).model.state_dict()
+    assert set(before) == set(after)
+    assert all(bool((before[k] == after[k]).all()) for k in before)
+
+
+@pytest.mark.slow
+def test_distributed_training_evaluates_on_test(tmp_path):
+    overrides = json.dumps({"distributed": {"cuda_devices": [-1, -1]}})
+    allennlp("train", NER_CONFIG, "-s", str(tmp_path / "out"), "-o", overrides, env={"NER_EPOCHS": "1"})
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert "test_f1-measure-overall" in metrics and "validation_loss" in metrics
