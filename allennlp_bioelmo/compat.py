@@ -11,14 +11,22 @@ and has a test in `tests/test_compat.py`. Importing `allennlp_bioelmo` applies t
    trained model does not re-read its pre-trained files; our embedders' `weight_file` is the same
    kind of key (the biLM weights are in the archive's state dict), so it is stripped too and
    loading an archive never reads the HDF5 file.
+3. Checkpoints written by `torch.save` straight to their final name: a run killed while saving
+   leaves a truncated `training_state_*.th` that `train -r` then fails to load (and the
+   checkpointer never rewrites a file that exists). The checkpointer and trainer modules get a
+   `torch` whose `save` writes a temporary file and renames it, so a checkpoint is whole or absent.
 """
 import functools
 import logging
+import os
 
+import torch
 import torch.distributed as dist
 from allennlp.commands import train as allennlp_train
 from allennlp.common.params import Params
 from allennlp.models import model as allennlp_model
+from allennlp.training import checkpointer as allennlp_checkpointer
+from allennlp.training import gradient_descent_trainer as allennlp_trainer
 
 logger = logging.getLogger(__name__)
 
@@ -67,3 +75,26 @@ def strip_archived_weight_files(params) -> None:
 def _remove_keys_and_weight_files(original, params, *args, **kwargs):
     original(params, *args, **kwargs)
     strip_archived_weight_files(params)
+
+
+def atomic_torch_save(obj, path, *args, **kwargs) -> None:
+    """`torch.save` to `path` through a temporary file in the same folder and a rename."""
+    if not isinstance(path, (str, os.PathLike)):
+        return torch.save(obj, path, *args, **kwargs)
+    temporary = f"{os.fspath(path)}.partial"
+    torch.save(obj, temporary, *args, **kwargs)
+    os.replace(temporary, path)
+
+
+class _TorchWithAtomicSave:
+    """The `torch` module, except that `save` is `atomic_torch_save`."""
+
+    save = staticmethod(atomic_torch_save)
+
+    def __getattr__(self, name):
+        return getattr(torch, name)
+
+
+for _module in (allennlp_checkpointer, allennlp_trainer):
+    if not isinstance(_module.torch, _TorchWithAtomicSave):
+        _module.torch = _TorchWithAtomicSave()

@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+import torch
 from allennlp.common import Params
 from allennlp.models.archival import load_archive
 
@@ -41,3 +42,23 @@ def test_distributed_training_evaluates_on_test(tmp_path):
     allennlp("train", NER_CONFIG, "-s", str(tmp_path / "out"), "-o", overrides, env={"NER_EPOCHS": "1"})
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
     assert "test_f1-measure-overall" in metrics and "validation_loss" in metrics
+
+
+def test_checkpoint_saves_are_atomic(tmp_path, monkeypatch):
+    from allennlp.training import checkpointer
+
+    target = tmp_path / "training_state_e1_b0.th"
+
+    def crash_mid_write(obj, path, *args, **kwargs):
+        with open(path, "wb") as handle:
+            handle.write(b"trunc")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(torch, "save", crash_mid_write)
+    with pytest.raises(KeyboardInterrupt):
+        checkpointer.torch.save({"epochs_completed": 1}, target)
+    assert not target.exists()  # an interrupted save leaves no truncated checkpoint behind
+    monkeypatch.undo()
+    checkpointer.torch.save({"epochs_completed": 1}, target)
+    assert torch.load(target) == {"epochs_completed": 1}
+    assert not (tmp_path / "training_state_e1_b0.th.partial").exists()  # renamed into place

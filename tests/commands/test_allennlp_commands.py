@@ -68,12 +68,14 @@ def test_recover_after_the_process_is_killed(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     deadline = time.time() + 300
-    while not list(serialization_dir.glob("training_state_e1_*.th")) and time.time() < deadline:
+    first_epoch_metrics = serialization_dir / "metrics_epoch_0.json"
+    while time.time() < deadline and not (
+        list(serialization_dir.glob("training_state_e1_*.th")) and first_epoch_metrics.exists()
+    ):
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert not (serialization_dir / "model.tar.gz").exists(), "training finished before it was killed"
-    first_epoch_metrics = serialization_dir / "metrics_epoch_0.json"
     finished_at = first_epoch_metrics.stat().st_mtime_ns
     result = allennlp("train", NER_CONFIG, "-s", str(serialization_dir), "-r", env={"NER_EPOCHS": "40"})
     assert "Recovering from prior training" in result.stderr

@@ -112,14 +112,14 @@ class BioElmoTokenEmbedder(TokenEmbedder):
             )
         if stateful and warm_start:
             raise ConfigurationError("choose stateful or warm_start, not both")
-        for name, path in (("options", options_file), ("weights", weight_file)):
-            if path and is_bundled_fixture(path):
-                logger.warning(
-                    "BioELMo %s: %s is the bundled RANDOM test biLM, not the real BioELMo; set "
-                    "BIOELMO_OPTIONS and BIOELMO_WEIGHTS to the released files.", name, path
-                )
-            elif path:
-                logger.info("BioELMo %s: %s", name, path)
+        files = f"options {options_file}, weights {weight_file or '(from the model archive)'}"
+        if any(path and is_bundled_fixture(path) for path in (options_file, weight_file)):
+            logger.warning(
+                "BioELMo files: %s -- the bundled RANDOM test biLM, not the real BioELMo; set "
+                "BIOELMO_OPTIONS and BIOELMO_WEIGHTS to the released files.", files
+            )
+        else:
+            logger.info("BioELMo files: %s", files)
         self._bilm = BiLm.from_files(options_file, weight_file, stateful=stateful)
         for parameter in self._bilm.parameters():
             parameter.requires_grad_(requires_grad)
