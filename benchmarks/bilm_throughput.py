@@ -27,19 +27,35 @@ from allennlp_bioelmo.testing.bilm_fixtures import (  # noqa: E402
     write_bilm_fixture,
 )
 
-WORDS = (
-    "The BRCA1 gene encodes a tumor suppressor ; mutations in p53 and IL-2 receptor alpha were "
-    "associated with increased risk of breast cancer in 1,024 patients ( 95 % CI 1.2-3.4 ) ."
-).split()
+SHARED_CORPUS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared",
+                             "data", "ncbi-disease", "train.txt")
 
 
-def random_batch(batch_size: int, rng: random.Random, mapper: BioElmoCharacterMapper):
-    lengths = [rng.randint(10, 40) for _ in range(batch_size)]
-    ids = torch.zeros(batch_size, max(lengths), 50, dtype=torch.long)
-    for row, length in enumerate(lengths):
-        for col in range(length):
-            ids[row, col] = torch.tensor(mapper.convert_word_to_char_ids(rng.choice(WORDS)))
-    return ids, sum(lengths)
+def corpus_sentences(rng: random.Random):
+    """
+    Real PubMed sentences of 10-40 tokens (NCBI-disease, from ../shared/data) when available, so
+    token repetition within a batch is realistic; otherwise sentences of random lowercase words.
+    """
+    if os.path.exists(SHARED_CORPUS):
+        sentences, current = [], []
+        for line in open(SHARED_CORPUS, encoding="utf-8"):
+            if line.strip():
+                current.append(line.split("\t")[0])
+            elif current:
+                sentences.append(current)
+                current = []
+        return [s for s in sentences if 10 <= len(s) <= 40], "NCBI-disease train sentences"
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 12))) for _ in range(5000)]
+    return [[rng.choice(words) for _ in range(rng.randint(10, 40))] for _ in range(2000)], "random words"
+
+
+def random_batch(batch_size: int, rng: random.Random, mapper: BioElmoCharacterMapper, sentences):
+    chosen = [rng.choice(sentences) for _ in range(batch_size)]
+    ids = torch.zeros(batch_size, max(len(s) for s in chosen), 50, dtype=torch.long)
+    for row, sentence in enumerate(chosen):
+        for col, word in enumerate(sentence):
+            ids[row, col] = torch.tensor(mapper.convert_word_to_char_ids(word))
+    return ids, sum(len(s) for s in chosen)
 
 
 def gemm_rate(threads: int) -> float:
@@ -96,9 +112,11 @@ def main() -> None:
 
     mapper = BioElmoCharacterMapper()
     rng = random.Random(0)
+    sentences, source = corpus_sentences(rng)
+    print(f"sentences: {source}, 10-40 tokens")
     with torch.no_grad():
         for batch_size in args.batch_sizes:
-            batches = [random_batch(batch_size, rng, mapper) for _ in range(args.batches)]
+            batches = [random_batch(batch_size, rng, mapper, sentences) for _ in range(args.batches)]
             ours_tps = time_tokens_per_second(ours, batches)
             bf16_tps = time_tokens_per_second(ours_bf16, batches)
             ids = batches[0][0]

@@ -167,6 +167,14 @@ class BiLm(torch.nn.Module):
 
     # ---- forward ------------------------------------------------------------------------------
 
+    def _encode_unique_tokens(self, packed_ids: torch.Tensor) -> torch.Tensor:
+        """
+        Char CNN for `(tokens, max_characters)` ids, run once per distinct token of the batch
+        (a batch of running text repeats many tokens: "the", "of", punctuation, <S>, </S>).
+        """
+        unique_ids, inverse = torch.unique(packed_ids, dim=0, return_inverse=True)
+        return self.character_encoder(unique_ids.unsqueeze(0)).squeeze(0).index_select(0, inverse)
+
     def forward(
         self, character_ids: torch.Tensor, word_ids: Optional[torch.Tensor] = None
     ) -> Dict[str, object]:
@@ -186,7 +194,7 @@ class BiLm(torch.nn.Module):
             ids, mask = add_sentence_boundaries(
                 character_ids, mask, self._boundary_char_ids[0], self._boundary_char_ids[1]
             )
-            embed = lambda packed_ids: self.character_encoder(packed_ids.unsqueeze(0)).squeeze(0)  # noqa: E731
+            embed = self._encode_unique_tokens
 
         batch_size, timesteps = mask.shape
         lengths = mask.sum(dim=1)

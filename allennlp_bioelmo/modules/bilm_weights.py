@@ -63,19 +63,23 @@ def bilm_tf_dataset_shapes(options: BiLmOptions) -> Dict[str, Tuple[int, ...]]:
     return shapes
 
 
+def _gate_blocks(array: numpy.ndarray, cell_size: int):
+    return [array[..., n * cell_size : (n + 1) * cell_size] for n in range(4)]
+
+
 def tf_gates_to_bilm_order(array: numpy.ndarray, cell_size: int) -> numpy.ndarray:
     """
-    Reorder the gate blocks along axis 0 from TF's (i, j, f, o) to ours (i, f, o, j):
+    Reorder the gate blocks along the last axis from TF's (i, j, f, o) to ours (i, f, o, j):
     the three sigmoid gates become contiguous, so one sigmoid call covers them.
     """
-    i, j, f, o = (array[n * cell_size : (n + 1) * cell_size] for n in range(4))
-    return numpy.concatenate([i, f, o, j], axis=0)
+    i, j, f, o = _gate_blocks(array, cell_size)
+    return numpy.concatenate([i, f, o, j], axis=-1)
 
 
 def bilm_order_to_tf_gates(array: numpy.ndarray, cell_size: int) -> numpy.ndarray:
     """Inverse of `tf_gates_to_bilm_order`."""
-    i, f, o, j = (array[n * cell_size : (n + 1) * cell_size] for n in range(4))
-    return numpy.concatenate([i, j, f, o], axis=0)
+    i, f, o, j = _gate_blocks(array, cell_size)
+    return numpy.concatenate([i, j, f, o], axis=-1)
 
 
 def read_bilm_tf_datasets(weight_file: str, options: BiLmOptions) -> Dict[str, numpy.ndarray]:
@@ -160,17 +164,13 @@ def load_bilm_tf_weights(weight_file: str, options: BiLmOptions) -> Dict[str, to
     for direction in (0, 1):
         for layer in range(options.n_layers):
             prefix = lstm_dataset_prefix(direction, layer)
-            kernel = tf_gates_to_bilm_order(arrays[f"{prefix}/W_0"].T, cell)  # (4c, in + proj)
-            bias = tf_gates_to_bilm_order(arrays[f"{prefix}/B"].copy(), cell)
+            kernel = tf_gates_to_bilm_order(arrays[f"{prefix}/W_0"], cell)  # (in + proj, 4c)
+            bias = tf_gates_to_bilm_order(arrays[f"{prefix}/B"], cell)
             bias[cell : 2 * cell] += TF_FORGET_BIAS  # forget block in our (i, f, o, j) order
             name = f"lstm.layers.{layer}.{direction}"
-            state[f"{name}.input_weight"] = torch.from_numpy(numpy.ascontiguousarray(kernel[:, :proj]))
-            state[f"{name}.recurrent_weight"] = torch.from_numpy(
-                numpy.ascontiguousarray(kernel[:, proj:])
-            )
+            state[f"{name}.input_kernel"] = torch.from_numpy(numpy.ascontiguousarray(kernel[:proj]))
+            state[f"{name}.recurrent_kernel"] = torch.from_numpy(numpy.ascontiguousarray(kernel[proj:]))
             state[f"{name}.bias"] = torch.from_numpy(bias)
-            state[f"{name}.projection_weight"] = torch.from_numpy(
-                numpy.ascontiguousarray(arrays[f"{prefix}/W_P_0"].T)
-            )
+            state[f"{name}.projection_kernel"] = torch.from_numpy(arrays[f"{prefix}/W_P_0"])
     logger.info("Loaded BioELMo weights from %s", weight_file)
     return state

@@ -15,9 +15,11 @@ import torch
 
 class ProjectedLstmDirection(torch.nn.Module):
     """
-    One direction of one layer. Gate blocks are stored in the order (input, forget, output, new
-    memory) so the three sigmoid gates are one contiguous slice; `bias` already includes TF's +1
-    forget bias.
+    One direction of one layer. Weights are stored as `(inputs, outputs)` kernels (TF's layout), so
+    every product is `x @ kernel` on a contiguous matrix, which is markedly faster on CPU for the
+    small per-step products than multiplying by a transposed view. Gate blocks are in the order
+    (input, forget, output, new memory) so the three sigmoid gates are one contiguous slice; `bias`
+    already includes TF's +1 forget bias.
 
     # Parameters
 
@@ -50,12 +52,12 @@ class ProjectedLstmDirection(torch.nn.Module):
         self.cell_clip = cell_clip
         self.proj_clip = proj_clip
         self.go_forward = go_forward
-        self.input_weight = torch.nn.Parameter(torch.empty(4 * cell_size, input_size))
-        self.recurrent_weight = torch.nn.Parameter(torch.empty(4 * cell_size, projection_size))
+        self.input_kernel = torch.nn.Parameter(torch.empty(input_size, 4 * cell_size))
+        self.recurrent_kernel = torch.nn.Parameter(torch.empty(projection_size, 4 * cell_size))
         self.bias = torch.nn.Parameter(torch.zeros(4 * cell_size))
-        self.projection_weight = torch.nn.Parameter(torch.empty(projection_size, cell_size))
-        for weight in (self.input_weight, self.recurrent_weight, self.projection_weight):
-            torch.nn.init.uniform_(weight, -(weight.shape[1] ** -0.5), weight.shape[1] ** -0.5)
+        self.projection_kernel = torch.nn.Parameter(torch.empty(cell_size, projection_size))
+        for kernel in (self.input_kernel, self.recurrent_kernel, self.projection_kernel):
+            torch.nn.init.uniform_(kernel, -(kernel.shape[0] ** -0.5), kernel.shape[0] ** -0.5)
 
     def forward(
         self,
@@ -70,9 +72,8 @@ class ProjectedLstmDirection(torch.nn.Module):
         """
         cell = self.cell_size
         # All input-to-gate products at once: the largest matrix product of the layer.
-        packed_gates = torch.addmm(self.bias, packed_inputs, self.input_weight.t())
-        recurrent_weight = self.recurrent_weight.t()
-        projection_weight = self.projection_weight.t()
+        packed_gates = torch.addmm(self.bias, packed_inputs, self.input_kernel)
+        recurrent_kernel, projection_kernel = self.recurrent_kernel, self.projection_kernel
         offsets = [0]
         for size in batch_sizes:
             offsets.append(offsets[-1] + size)
@@ -89,7 +90,7 @@ class ProjectedLstmDirection(torch.nn.Module):
         for step in steps:
             active = batch_sizes[step]
             gates = torch.addmm(
-                packed_gates[offsets[step] : offsets[step] + active], hidden[:active], recurrent_weight
+                packed_gates[offsets[step] : offsets[step] + active], hidden[:active], recurrent_kernel
             )
             sigmoid_gates = torch.sigmoid(gates[:, : 3 * cell])
             new_memory = torch.tanh(gates[:, 3 * cell :])
@@ -99,7 +100,7 @@ class ProjectedLstmDirection(torch.nn.Module):
             )
             if self.cell_clip:
                 new_memory = torch.clamp(new_memory, -self.cell_clip, self.cell_clip)
-            new_hidden = torch.mm(sigmoid_gates[:, 2 * cell :] * torch.tanh(new_memory), projection_weight)
+            new_hidden = torch.mm(sigmoid_gates[:, 2 * cell :] * torch.tanh(new_memory), projection_kernel)
             if self.proj_clip:
                 new_hidden = torch.clamp(new_hidden, -self.proj_clip, self.proj_clip)
             outputs[step] = new_hidden
@@ -126,8 +127,6 @@ class ProjectedLstmDirection(torch.nn.Module):
         allocation and copy per step. Same operations in the same order, so the same numbers.
         """
         cell = self.cell_size
-        recurrent_weight = self.recurrent_weight.t()
-        projection_weight = self.projection_weight.t()
         hidden, memory = hidden.clone(), memory.clone()
         outputs = packed_gates.new_empty(packed_gates.shape[0], self.projection_size)
         scratch = packed_gates.new_empty(max(batch_sizes, default=0), cell)
@@ -135,7 +134,7 @@ class ProjectedLstmDirection(torch.nn.Module):
         for step in steps:
             active = batch_sizes[step]
             gates = packed_gates[offsets[step] : offsets[step] + active]
-            gates.addmm_(hidden[:active], recurrent_weight)
+            gates.addmm_(hidden[:active], self.recurrent_kernel)
             gates[:, : 3 * cell].sigmoid_()
             new_memory = gates[:, 3 * cell :].tanh_()
             new_memory.mul_(gates[:, :cell])
@@ -145,7 +144,7 @@ class ProjectedLstmDirection(torch.nn.Module):
                 cell_memory.clamp_(-self.cell_clip, self.cell_clip)
             gated = torch.tanh(cell_memory, out=scratch[:active]).mul_(gates[:, 2 * cell : 3 * cell])
             step_output = outputs[offsets[step] : offsets[step] + active]
-            torch.mm(gated, projection_weight, out=step_output)
+            torch.mm(gated, self.projection_kernel, out=step_output)
             if self.proj_clip:
                 step_output.clamp_(-self.proj_clip, self.proj_clip)
             hidden[:active] = step_output

@@ -21,7 +21,7 @@ def files(tmp_path):
 
 
 def test_gate_reordering_round_trips():
-    array = numpy.arange(4 * 3 * 2).reshape(12, 2)
+    array = numpy.arange(4 * 3 * 2).reshape(2, 12)
     assert numpy.array_equal(bilm_order_to_tf_gates(tf_gates_to_bilm_order(array, 3), 3), array)
 
 
@@ -36,7 +36,7 @@ def test_forget_bias_is_added_and_weights_transposed(files):
     ours = state["lstm.layers.0.0.bias"].numpy()
     numpy.testing.assert_allclose(ours[cell : 2 * cell], tf_bias[2 * cell : 3 * cell] + 1.0, rtol=1e-6)
     numpy.testing.assert_array_equal(ours[3 * cell :], tf_bias[cell : 2 * cell])
-    numpy.testing.assert_array_equal(state["lstm.layers.0.0.projection_weight"].numpy(), tf_projection.T)
+    numpy.testing.assert_array_equal(state["lstm.layers.0.0.projection_kernel"].numpy(), tf_projection)
 
 
 def test_every_parameter_is_loaded(files):

@@ -1,1 +1,3 @@
+from allennlp_bioelmo.data.dataset_readers.bio_brat import BioBratDatasetReader
 from allennlp_bioelmo.data.dataset_readers.bio_conll import BioConllDatasetReader
+from allennlp_bioelmo.data.dataset_readers.bio_pubtator import BioPubtatorDatasetReader

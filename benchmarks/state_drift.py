@@ -1,0 +1,90 @@
+"""
+How far BioELMo vectors computed from zero LSTM states (our default) and from the warm-start state
+lie from vectors computed statefully (states carried across sentences, as in bilm-tf training).
+
+    python benchmarks/state_drift.py [--options-file F --weight-file W] [--text-file corpus.txt]
+
+Reads sentences (one per line, whitespace-tokenized; default: the bundled NCBI-disease fixture
+sentences, or ../shared/data/ncbi-disease/test.txt when present), runs them one at a time through
+a stateful biLM, and compares each LSTM layer with the zero-state and warm-start vectors of the
+same sentence: mean and max absolute difference and mean cosine distance per layer. With random
+weights the figures only show the mechanism; run it with the real BioELMo files for real figures.
+"""
+import argparse
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from allennlp_bioelmo.common.config_variables import CONFIG_VARIABLE_DEFAULTS, FIXTURES  # noqa: E402
+from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper  # noqa: E402
+from allennlp_bioelmo.modules.token_embedders import BioElmoTokenEmbedder  # noqa: E402
+
+SHARED_TEST = os.path.join(os.path.dirname(FIXTURES), "..", "shared", "data", "ncbi-disease", "test.txt")
+
+
+def read_sentences(path: str, limit: int):
+    sentences, current = [], []
+    for line in open(path, encoding="utf-8"):
+        columns = line.split()
+        if not columns:
+            if current:
+                sentences.append(current)
+            current = []
+        elif path.endswith(".txt") and len(columns) > 1:
+            current.append(columns[0])  # IOB column file: first column is the token
+        else:
+            sentences.append(columns)
+    if current:
+        sentences.append(current)
+    return sentences[:limit]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--options-file", default=CONFIG_VARIABLE_DEFAULTS["BIOELMO_OPTIONS"])
+    parser.add_argument("--weight-file", default=CONFIG_VARIABLE_DEFAULTS["BIOELMO_WEIGHTS"])
+    parser.add_argument("--text-file", default=None)
+    parser.add_argument("--sentences", type=int, default=200)
+    args = parser.parse_args()
+    text_file = args.text_file or (
+        SHARED_TEST if os.path.exists(SHARED_TEST) else os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt")
+    )
+    sentences = read_sentences(text_file, args.sentences)
+    mapper = BioElmoCharacterMapper()
+    embedders = {
+        "stateful": BioElmoTokenEmbedder(args.options_file, args.weight_file, dropout=0.0, layer_mix="concat", stateful=True),
+        "zero": BioElmoTokenEmbedder(args.options_file, args.weight_file, dropout=0.0, layer_mix="concat"),
+        "warm": BioElmoTokenEmbedder(args.options_file, args.weight_file, dropout=0.0, layer_mix="concat", warm_start=True),
+    }
+    layers = embedders["zero"].bilm.num_layers
+    width = embedders["zero"].bilm.get_output_dim()
+    totals = {name: torch.zeros(3, layers) for name in ("zero", "warm")}  # mean abs, max abs, cosine distance
+    count = 0
+    with torch.no_grad():
+        for sentence in sentences:
+            ids = torch.tensor([[mapper.convert_word_to_char_ids(w) for w in sentence]])
+            vectors = {name: embedder(ids)[0] for name, embedder in embedders.items()}
+            for name in ("zero", "warm"):
+                for layer in range(layers):
+                    a = vectors[name][:, layer * width : (layer + 1) * width]
+                    b = vectors["stateful"][:, layer * width : (layer + 1) * width]
+                    difference = (a - b).abs()
+                    totals[name][0, layer] += difference.mean()
+                    totals[name][1, layer] = max(totals[name][1, layer], difference.max())
+                    totals[name][2, layer] += (1 - torch.cosine_similarity(a, b, dim=-1)).mean()
+            count += 1
+    print(f"{count} sentences from {text_file}; biLM {args.weight_file}")
+    print("distance from stateful vectors   layer:  " + "  ".join(f"{k:>22}" for k in range(layers)))
+    for name in ("zero", "warm"):
+        cells = [
+            f"mean {totals[name][0, k] / count:.4f} cos {totals[name][2, k] / count:.4f}" for k in range(layers)
+        ]
+        print(f"{name + '-state':>14} (mean |diff|, cosine dist): " + "  ".join(cells))
+        print(f"{'':>14} max |diff| per layer: " + "  ".join(f"{float(totals[name][1, k]):.4f}" for k in range(layers)))
+
+
+if __name__ == "__main__":
+    main()
