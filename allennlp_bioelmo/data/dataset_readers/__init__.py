@@ -1,3 +1,5 @@
 from allennlp_bioelmo.data.dataset_readers.bio_brat import BioBratDatasetReader
 from allennlp_bioelmo.data.dataset_readers.bio_conll import BioConllDatasetReader
+from allennlp_bioelmo.data.dataset_readers.bio_nli import BioNliDatasetReader
 from allennlp_bioelmo.data.dataset_readers.bio_pubtator import BioPubtatorDatasetReader
+from allennlp_bioelmo.data.dataset_readers.bio_relation import BioRelationDatasetReader

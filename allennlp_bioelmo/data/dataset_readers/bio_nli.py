@@ -1,0 +1,88 @@
+import json
+from typing import Dict, Iterable, Optional
+
+from allennlp.data.dataset_readers.dataset_reader import DatasetReader
+from allennlp.data.fields import LabelField, MetadataField, TextField
+from allennlp.data.instance import Instance
+from allennlp.data.token_indexers import TokenIndexer
+from allennlp.data.tokenizers import Token
+
+from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, default_token_indexers, read_lines
+from allennlp_bioelmo.data.tokenizers.bio_regex_tokenizer import BioRegexTokenizer
+
+LABELS = ("entailment", "contradiction", "neutral")
+
+
+@DatasetReader.register("bio_nli")
+class BioNliDatasetReader(DatasetReader):
+    """
+    Natural language inference pairs in MedNLI's jsonl format: one object per line with
+    `sentence1` (premise), `sentence2` (hypothesis) and `gold_label` (`entailment`,
+    `contradiction` or `neutral`; lines without `gold_label` give unlabelled instances).
+    Sentences are tokenized by `bio_regex`. MedNLI itself needs a credentialed licence; any file in
+    its format works.
+
+    Registered as a `DatasetReader` with name "bio_nli".
+
+    # Parameters
+
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `{"elmo": bioelmo_characters}`)
+    label_namespace : `str`, optional (default = `"labels"`)
+    """
+
+    def __init__(
+        self,
+        token_indexers: Optional[Dict[str, TokenIndexer]] = None,
+        label_namespace: str = "labels",
+        **kwargs,
+    ) -> None:
+        super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs)
+        self._token_indexers = token_indexers or default_token_indexers()
+        self._label_namespace = label_namespace
+        self._tokenizer = BioRegexTokenizer()
+
+    def _read(self, file_path: str) -> Iterable[Instance]:
+        yield from self.shard_iterable(self._records(file_path))
+
+    def _records(self, file_path: str):
+        any_line = False
+        for line_number, line in read_lines(file_path):
+            if not line.strip():
+                continue
+            any_line = True
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise DataFormatError(file_path, line_number, f"not valid JSON: {error.msg}")
+            missing = [key for key in ("sentence1", "sentence2") if not isinstance(record.get(key), str)]
+            if missing:
+                raise DataFormatError(file_path, line_number, f"missing or non-string {missing} (MedNLI format expected)")
+            label = record.get("gold_label")
+            if label is not None and label not in LABELS:
+                raise DataFormatError(file_path, line_number, f"gold_label {label!r} is not one of {LABELS}")
+            yield self.text_to_instance(record["sentence1"], record["sentence2"], label,
+                                        {"id": record.get("pairID", str(line_number))})
+        if not any_line:
+            raise DataFormatError(file_path, 0, "the file is empty")
+
+    def text_to_instance(  # type: ignore
+        self, premise: str, hypothesis: str, label: Optional[str] = None, metadata: Optional[dict] = None
+    ) -> Instance:
+        premise_tokens = [Token(t.text) for t in self._tokenizer.tokenize(premise)]
+        hypothesis_tokens = [Token(t.text) for t in self._tokenizer.tokenize(hypothesis)]
+        fields = {
+            "premise": TextField(premise_tokens),
+            "hypothesis": TextField(hypothesis_tokens),
+            "metadata": MetadataField({
+                "premise_tokens": [t.text for t in premise_tokens],
+                "hypothesis_tokens": [t.text for t in hypothesis_tokens],
+                **(metadata or {}),
+            }),
+        }
+        if label is not None:
+            fields["label"] = LabelField(label, label_namespace=self._label_namespace)
+        return Instance(fields)
+
+    def apply_token_indexers(self, instance: Instance) -> None:
+        instance["premise"].token_indexers = self._token_indexers  # type: ignore
+        instance["hypothesis"].token_indexers = self._token_indexers  # type: ignore
