@@ -7,11 +7,28 @@ points a config at real files by exporting the variable; nothing else changes.
 """
 import json
 import os
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 REPOSITORY_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = os.path.join(REPOSITORY_ROOT, "fixtures")
 BUNDLED_BILM = os.path.join(FIXTURES, "bilm")
+
+# Data sets the configs read: variable prefix -> (fixture folder, train, dev, test file). Each gives
+# three variables, e.g. NCBI_DISEASE_TRAIN, NCBI_DISEASE_DEV, NCBI_DISEASE_TEST.
+DATASETS: Dict[str, Tuple[str, str, str, str]] = {
+    "NCBI_DISEASE": ("ncbi_disease", "train.txt", "dev.txt", "test.txt"),
+    "BC5CDR": ("bc5cdr", "train.tsv", "dev.tsv", "test.tsv"),
+    "JNLPBA": ("jnlpba", "train.tsv", "dev.tsv", "test.tsv"),
+    "BC2GM": ("bc2gm", "train.tsv", "devel.tsv", "test.tsv"),
+    "IOB": ("ncbi_disease", "train.txt", "dev.txt", "test.txt"),
+    "CDR_PUBTATOR": ("pubtator", "sample.PubTator.txt", "sample.PubTator.txt", "sample.PubTator.txt"),
+    "BRAT": ("brat", "docs", "docs", "docs"),
+    "CHEMPROT_BLUE": ("relation", "chemprot_blue.tsv", "chemprot_blue.tsv", "chemprot_blue.tsv"),
+    "CHEMPROT": ("relation", "chemprot_scibert.jsonl", "chemprot_scibert.jsonl", "chemprot_scibert.jsonl"),
+    "DDI": ("relation", "ddi_blue.tsv", "ddi_blue.tsv", "ddi_blue.tsv"),
+    "GAD": ("relation", "gad_biobert_train.tsv", "gad_biobert_train.tsv", "gad_biobert_train.tsv"),
+    "MEDNLI": ("mednli", "sample.jsonl", "sample.jsonl", "sample.jsonl"),
+}
 
 # Variable -> default. The biLM files default to the bundled *random* biLM, which the embedder
 # announces with a warning; the data paths default to the bundled fixture corpora.
@@ -19,10 +36,14 @@ CONFIG_VARIABLE_DEFAULTS: Dict[str, str] = {
     "BIOELMO_OPTIONS": os.path.join(BUNDLED_BILM, "options.json"),
     "BIOELMO_WEIGHTS": os.path.join(BUNDLED_BILM, "weights.hdf5"),
     "BIOELMO_VOCAB": os.path.join(BUNDLED_BILM, "vocab.txt"),
-    "NCBI_DISEASE_TRAIN": os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt"),
-    "NCBI_DISEASE_DEV": os.path.join(FIXTURES, "data", "ncbi_disease", "dev.txt"),
-    "NCBI_DISEASE_TEST": os.path.join(FIXTURES, "data", "ncbi_disease", "test.txt"),
     "NER_EPOCHS": "30",
+    "RE_EPOCHS": "20",
+    "NLI_EPOCHS": "20",
+    **{
+        f"{prefix}_{split}": os.path.join(FIXTURES, "data", folder, name)
+        for prefix, (folder, *names) in DATASETS.items()
+        for split, name in zip(("TRAIN", "DEV", "TEST"), names)
+    },
 }
 
 

@@ -1,1 +1,3 @@
 from allennlp_bioelmo.models.bio_crf_tagger import BioCrfTagger
+from allennlp_bioelmo.models.bio_nli_classifier import BioNliClassifier
+from allennlp_bioelmo.models.bio_relation_classifier import BioRelationClassifier

@@ -1,1 +1,3 @@
 from allennlp_bioelmo.predictors.bio_ner import BioNerPredictor
+from allennlp_bioelmo.predictors.bio_nli import BioNliPredictor
+from allennlp_bioelmo.predictors.bio_relation import BioRelationPredictor

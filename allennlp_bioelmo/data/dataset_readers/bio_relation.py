@@ -130,73 +130,99 @@ class BioRelationDatasetReader(DatasetReader):
                 label = columns[2] if len(columns) == 3 else None
             else:
                 index, (sentence, label) = str(line_number), columns
-            masks = list(MASK_PATTERN.finditer(sentence))
-            if not masks:
-                raise DataFormatError(file_path, line_number, "no entity mask such as @GENE$ in the sentence")
-            head, tail = masks[0], masks[1] if len(masks) > 1 else masks[0]
-            yield self._from_text(
-                sentence,
-                (head.start(), head.end()),
-                (tail.start(), tail.end()),
-                head.group()[1:-1],
-                tail.group()[1:-1],
-                label,
-                {"id": index, "line": line_number},
-            )
+            try:
+                yield self._masked_example(sentence, label, {"id": index, "line": line_number})
+            except ValueError as error:
+                raise DataFormatError(file_path, line_number, str(error))
 
     def _marked_jsonl(self, file_path: str, lines) -> Iterator[Example]:
         for line_number, record in _json_lines(file_path, lines):
-            text = _require(record, "text", file_path, line_number)
-            head, tail = MARKED_HEAD.search(text), MARKED_TAIL.search(text)
-            if head is None or tail is None:
-                raise DataFormatError(file_path, line_number, "expected one '<< head >>' and one '[[ tail ]]' in 'text'")
-            # remove the markers, keeping track of where the entities end up
-            pieces, spans, position = [], {}, 0
-            for name, match in sorted((("head", head), ("tail", tail)), key=lambda item: item[1].start()):
-                if match.start() < position:
-                    raise DataFormatError(file_path, line_number, "the '<< >>' and '[[ ]]' markers overlap")
-                pieces.append(text[position : match.start()])
-                start = sum(len(p) for p in pieces)
-                pieces.append(match.group(1))
-                spans[name] = (start, start + len(match.group(1)))
-                position = match.end()
-            pieces.append(text[position:])
-            yield self._from_text(
-                "".join(pieces), spans["head"], spans["tail"], None, None, record.get("label"),
-                {"line": line_number, **({"metadata": record["metadata"]} if record.get("metadata") else {})},
-            )
+            try:
+                yield self._marked_example(record, {"line": line_number})
+            except ValueError as error:
+                raise DataFormatError(file_path, line_number, str(error))
 
     def _span_jsonl(self, file_path: str, lines) -> Iterator[Example]:
         for line_number, record in _json_lines(file_path, lines):
-            head = _require(record, "head", file_path, line_number)
-            tail = _require(record, "tail", file_path, line_number)
-            spans = []
-            for name, entity in (("head", head), ("tail", tail)):
-                try:
-                    spans.append((int(entity["start"]), int(entity["end"])))
-                except (KeyError, TypeError, ValueError):
-                    raise DataFormatError(file_path, line_number, f"'{name}' needs integer 'start' and 'end', found {entity!r}")
-            metadata = {"line": line_number, **({"id": record["id"]} if "id" in record else {})}
-            if "tokens" in record:
-                tokens = list(record["tokens"])
-                for (start, end), name in zip(spans, ("head", "tail")):
-                    if not 0 <= start < end <= len(tokens):
-                        raise DataFormatError(
-                            file_path, line_number, f"'{name}' token offsets {start}-{end} outside the {len(tokens)} tokens"
-                        )
-                yield tokens, spans[0], spans[1], head.get("type"), tail.get("type"), record.get("label"), metadata
-            else:
-                text = _require(record, "text", file_path, line_number)
-                for (start, end), name in zip(spans, ("head", "tail")):
-                    if not 0 <= start < end <= len(text):
-                        raise DataFormatError(
-                            file_path, line_number, f"'{name}' offsets {start}-{end} lie outside the text ({len(text)} characters)"
-                        )
-                yield self._from_text(text, spans[0], spans[1], head.get("type"), tail.get("type"), record.get("label"), metadata)
+            try:
+                yield self._span_example(record, {"line": line_number})
+            except ValueError as error:
+                raise DataFormatError(file_path, line_number, str(error))
+
+    # ---- one record of each kind (also used by the `bio_relation` predictor) -------------------
+
+    def example_from_json(self, record: Dict[str, Any]) -> Example:
+        """
+        One example from a JSON object in any of the single-sentence forms: `{"sentence": ...}`
+        with entity masks (tsv form), `{"text": ...}` with `<< >>`/`[[ ]]` markers, or
+        `{"text"|"tokens", "head", "tail"}` with offsets.
+        """
+        if "head" in record or "tail" in record:
+            return self._span_example(record, {})
+        if "sentence" in record:
+            return self._masked_example(record["sentence"], record.get("label"), {})
+        if "text" in record:
+            return self._marked_example(record, {})
+        raise ValueError(f"expected 'sentence', 'text' or 'head'/'tail' keys, found {sorted(record)}")
+
+    def _masked_example(self, sentence: str, label: Optional[str], metadata: Dict[str, Any]) -> Example:
+        masks = list(MASK_PATTERN.finditer(sentence))
+        if not masks:
+            raise ValueError("no entity mask such as @GENE$ in the sentence")
+        head, tail = masks[0], masks[1] if len(masks) > 1 else masks[0]
+        return self._from_text(
+            sentence, (head.start(), head.end()), (tail.start(), tail.end()),
+            head.group()[1:-1], tail.group()[1:-1], label, metadata,
+        )
+
+    def _marked_example(self, record: Dict[str, Any], metadata: Dict[str, Any]) -> Example:
+        text = _require(record, "text")
+        head, tail = MARKED_HEAD.search(text), MARKED_TAIL.search(text)
+        if head is None or tail is None:
+            raise ValueError("expected one '<< head >>' and one '[[ tail ]]' in 'text'")
+        # remove the markers, keeping track of where the entities end up
+        pieces, spans, position = [], {}, 0
+        for name, match in sorted((("head", head), ("tail", tail)), key=lambda item: item[1].start()):
+            if match.start() < position:
+                raise ValueError("the '<< >>' and '[[ ]]' markers overlap")
+            pieces.append(text[position : match.start()])
+            start = sum(len(p) for p in pieces)
+            pieces.append(match.group(1))
+            spans[name] = (start, start + len(match.group(1)))
+            position = match.end()
+        pieces.append(text[position:])
+        if record.get("metadata"):
+            metadata = {**metadata, "metadata": record["metadata"]}
+        return self._from_text("".join(pieces), spans["head"], spans["tail"], None, None, record.get("label"), metadata)
+
+    def _span_example(self, record: Dict[str, Any], metadata: Dict[str, Any]) -> Example:
+        head, tail = _require(record, "head"), _require(record, "tail")
+        spans = []
+        for name, entity in (("head", head), ("tail", tail)):
+            try:
+                spans.append((int(entity["start"]), int(entity["end"])))
+            except (KeyError, TypeError, ValueError):
+                raise ValueError(f"'{name}' needs integer 'start' and 'end', found {entity!r}")
+        if "id" in record:
+            metadata = {**metadata, "id": record["id"]}
+        if "tokens" in record:
+            tokens = list(record["tokens"])
+            for (start, end), name in zip(spans, ("head", "tail")):
+                if not 0 <= start < end <= len(tokens):
+                    raise ValueError(f"'{name}' token offsets {start}-{end} outside the {len(tokens)} tokens")
+            return tokens, spans[0], spans[1], head.get("type"), tail.get("type"), record.get("label"), metadata
+        text = _require(record, "text")
+        for (start, end), name in zip(spans, ("head", "tail")):
+            if not 0 <= start < end <= len(text):
+                raise ValueError(f"'{name}' offsets {start}-{end} lie outside the text ({len(text)} characters)")
+        return self._from_text(text, spans[0], spans[1], head.get("type"), tail.get("type"), record.get("label"), metadata)
 
     def _dygie(self, file_path: str, lines) -> Iterator[Example]:
         for line_number, record in _json_lines(file_path, lines):
-            sentences = _require(record, "sentences", file_path, line_number)
+            try:
+                sentences = _require(record, "sentences")
+            except ValueError as error:
+                raise DataFormatError(file_path, line_number, str(error))
             ner = record.get("ner") or [[] for _ in sentences]
             relations = record.get("relations") or [[] for _ in sentences]
             if not len(sentences) == len(ner) == len(relations):
@@ -336,7 +362,7 @@ def _json_lines(file_path: str, lines) -> Iterator[Tuple[int, dict]]:
         yield line_number, record
 
 
-def _require(record: dict, key: str, file_path: str, line_number: int):
+def _require(record: dict, key: str):
     if key not in record:
-        raise DataFormatError(file_path, line_number, f"missing key '{key}' (found {sorted(record)})")
+        raise ValueError(f"missing key '{key}' (found {sorted(record)})")
     return record[key]

@@ -6,6 +6,8 @@ import torch.distributed as dist
 from allennlp.common.util import is_distributed
 from allennlp.training.metrics.metric import Metric
 
+from allennlp_bioelmo.training.metrics.label_f1 import _prf
+
 Span = Tuple[str, Tuple[int, int]]
 
 
@@ -68,9 +70,3 @@ class EntityF1(Metric):
         self._false_positives = Counter()
         self._false_negatives = Counter()
 
-
-def _prf(true_positives: int, false_positives: int, false_negatives: int) -> Tuple[float, float, float]:
-    precision = true_positives / (true_positives + false_positives) if true_positives + false_positives else 0.0
-    recall = true_positives / (true_positives + false_negatives) if true_positives + false_negatives else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1

@@ -1,0 +1,141 @@
+from typing import Any, Dict, List, Optional
+
+import torch
+from allennlp.common.checks import ConfigurationError
+from allennlp.data import TextFieldTensors, Vocabulary
+from allennlp.models.model import Model
+from allennlp.modules import FeedForward, Seq2SeqEncoder, TextFieldEmbedder
+from allennlp.nn import InitializerApplicator, util
+from allennlp.training.metrics import CategoricalAccuracy
+
+from allennlp_bioelmo.training.metrics.label_f1 import LabelF1
+
+SPAN_POOLINGS = ("first", "max", "mean")
+COMBINATIONS = ("head", "tail", "product", "difference")
+
+
+@Model.register("bio_relation_classifier")
+class BioRelationClassifier(Model):
+    """
+    Relation classification between a head and a tail entity: text field embedder -> optional
+    `Seq2SeqEncoder` -> one vector per entity pooled over its span (`first` token, `max` or
+    `mean`) -> the chosen combination (`head`, `tail`, and optionally their elementwise `product`
+    and `difference`) concatenated -> optional feedforward -> linear -> softmax.
+
+    Metrics: micro precision/recall/F1 over the positive labels (all but `negative_label`), macro
+    F1, F1 per label, accuracy.
+
+    Registered as a `Model` with name "bio_relation_classifier".
+
+    # Parameters
+
+    vocab : `Vocabulary`
+    text_field_embedder : `TextFieldEmbedder`
+    encoder : `Seq2SeqEncoder`, optional (default = `None`)
+    span_pooling : `str`, optional (default = `"max"`)
+    combination : `List[str]`, optional (default = `["head", "tail"]`)
+    feedforward : `FeedForward`, optional (default = `None`)
+    dropout : `float`, optional (default = `0.0`)
+    label_namespace : `str`, optional (default = `"labels"`)
+    negative_label : `str`, optional (default = `None`)
+        The "no relation" label, left out of micro/macro F1 (e.g. `"false"` for BLUE ChemProt).
+    initializer : `InitializerApplicator`, optional
+    """
+
+    default_predictor = "bio_relation"
+
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        text_field_embedder: TextFieldEmbedder,
+        encoder: Optional[Seq2SeqEncoder] = None,
+        span_pooling: str = "max",
+        combination: Optional[List[str]] = None,
+        feedforward: Optional[FeedForward] = None,
+        dropout: float = 0.0,
+        label_namespace: str = "labels",
+        negative_label: Optional[str] = None,
+        initializer: InitializerApplicator = InitializerApplicator(),
+        **kwargs,
+    ) -> None:
+        super().__init__(vocab, **kwargs)
+        combination = combination or ["head", "tail"]
+        if span_pooling not in SPAN_POOLINGS:
+            raise ConfigurationError(f"span_pooling must be one of {SPAN_POOLINGS}, got {span_pooling!r}")
+        if not combination or any(part not in COMBINATIONS for part in combination):
+            raise ConfigurationError(f"combination must be a non-empty list of {COMBINATIONS}, got {combination}")
+        self.text_field_embedder = text_field_embedder
+        self.encoder = encoder
+        self.span_pooling = span_pooling
+        self.combination = list(combination)
+        self.feedforward = feedforward
+        self.dropout = torch.nn.Dropout(dropout)
+        self.label_namespace = label_namespace
+        width = encoder.get_output_dim() if encoder else text_field_embedder.get_output_dim()
+        width *= len(self.combination)
+        if feedforward is not None:
+            if feedforward.get_input_dim() != width:
+                raise ConfigurationError(f"feedforward input_dim must be {width}, got {feedforward.get_input_dim()}")
+            width = feedforward.get_output_dim()
+        self.num_labels = vocab.get_vocab_size(label_namespace)
+        self.classifier = torch.nn.Linear(width, self.num_labels)
+        self.label_f1 = LabelF1(negative_label)
+        self.accuracy = CategoricalAccuracy()
+        initializer(self)
+
+    def _pool(self, sequence: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
+        """`(batch, length, dim)` and `(batch, 2)` inclusive spans -> `(batch, dim)`."""
+        span_vectors, span_mask = util.batched_span_select(sequence, spans.unsqueeze(1))
+        span_vectors, span_mask = span_vectors.squeeze(1), span_mask.squeeze(1)  # (batch, width, dim)
+        if self.span_pooling == "first":
+            return span_vectors[:, 0]
+        if self.span_pooling == "max":
+            return util.masked_max(span_vectors, span_mask.unsqueeze(-1), dim=1)
+        return util.masked_mean(span_vectors, span_mask.unsqueeze(-1), dim=1)
+
+    def forward(  # type: ignore
+        self,
+        tokens: TextFieldTensors,
+        head: torch.LongTensor,
+        tail: torch.LongTensor,
+        label: Optional[torch.LongTensor] = None,
+        metadata: Optional[List[Dict[str, Any]]] = None,
+    ) -> Dict[str, torch.Tensor]:
+        mask = util.get_text_field_mask(tokens)
+        encoded = self.text_field_embedder(tokens)
+        if self.encoder is not None:
+            encoded = self.encoder(encoded, mask)
+        head_vector, tail_vector = self._pool(encoded, head), self._pool(encoded, tail)
+        parts = {"head": head_vector, "tail": tail_vector,
+                 "product": head_vector * tail_vector, "difference": head_vector - tail_vector}
+        features = self.dropout(torch.cat([parts[name] for name in self.combination], dim=-1))
+        if self.feedforward is not None:
+            features = self.feedforward(features)
+        logits = self.classifier(features)
+        output = {"logits": logits, "probs": torch.softmax(logits, dim=-1)}
+        if label is not None:
+            output["loss"] = torch.nn.functional.cross_entropy(logits, label.long().view(-1))
+            self.accuracy(logits, label)
+            self.label_f1([self._label(i) for i in logits.argmax(-1).tolist()],
+                          [self._label(i) for i in label.view(-1).tolist()])
+        return output
+
+    def _label(self, index: int) -> str:
+        return self.vocab.get_token_from_index(int(index), namespace=self.label_namespace)
+
+    def make_output_human_readable(self, output_dict: Dict[str, Any]) -> Dict[str, Any]:
+        probabilities = output_dict["probs"]
+        if probabilities.dim() == 1:
+            probabilities = probabilities.unsqueeze(0)
+        output_dict["label"] = [self._label(int(row.argmax())) for row in probabilities]
+        output_dict["class_probabilities"] = [
+            {self._label(i): float(p) for i, p in enumerate(row)} for row in probabilities
+        ]
+        return output_dict
+
+    def get_metrics(self, reset: bool = False) -> Dict[str, float]:
+        scores = self.label_f1.get_metric(reset)
+        metrics = {"accuracy": self.accuracy.get_metric(reset)}
+        metrics.update({name: value for name, value in scores.items() if not name.startswith("f1-")})
+        metrics.update({f"_{name}": value for name, value in scores.items() if name.startswith("f1-")})
+        return metrics

@@ -1,0 +1,31 @@
+from allennlp.common.checks import ConfigurationError
+from allennlp.common.util import JsonDict
+from allennlp.data import Instance
+from allennlp.predictors.predictor import Predictor
+
+from allennlp_bioelmo.predictors.classification_predictor import ClassificationPredictor
+
+
+@Predictor.register("bio_relation")
+class BioRelationPredictor(ClassificationPredictor):
+    """
+    Relation predictions for `allennlp predict`. Each input line is one sentence, in any form the
+    `bio_relation` reader reads one record: `{"text": "<< head >> ... [[ tail ]] ..."}`,
+    `{"sentence": "... @CHEMICAL$ ... @GENE$ ..."}`, or `{"text" | "tokens", "head": {"start",
+    "end"}, "tail": {...}}` with offsets. Output: `label`, `class_probabilities`, the `tokens`
+    the model saw and the `head` and `tail` token spans (inclusive).
+
+    Registered as a `Predictor` with name "bio_relation".
+    """
+
+    def _json_to_instance(self, json_dict: JsonDict) -> Instance:
+        try:
+            example = self._dataset_reader.example_from_json(json_dict)
+        except ValueError as error:
+            raise ConfigurationError(f"bio_relation input: {error}")
+        return self._dataset_reader.text_to_instance(*example)
+
+    def _tokens(self, instance: Instance):
+        return {"words": instance["metadata"]["words"],
+                "head": [instance["head"].span_start, instance["head"].span_end],
+                "tail": [instance["tail"].span_start, instance["tail"].span_end]}

@@ -1,0 +1,3 @@
+// NER from BRAT standoff (.txt + .ann directories). Export BRAT_TRAIN/_DEV/_TEST (directories).
+local common = import '../common.libsonnet';
+common.ner('BRAT', { type: 'bio_brat' })
