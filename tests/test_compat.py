@@ -9,6 +9,7 @@ from allennlp.common import Params
 from allennlp.models.archival import load_archive
 
 from allennlp_bioelmo.compat import strip_archived_weight_files
+from allennlp_bioelmo.data.dataset_readers import BioConllDatasetReader
 from tests.commands.cli import NER_CONFIG, allennlp
 from tests.conftest import BUNDLED_OPTIONS, BUNDLED_WEIGHTS
 
@@ -37,11 +38,22 @@ def test_archive_loads_without_reading_the_hdf5(tmp_path):
 
 
 @pytest.mark.slow
-def test_distributed_training_evaluates_on_test(tmp_path):
-    overrides = json.dumps({"distributed": {"cuda_devices": [-1, -1]}})
-    allennlp("train", NER_CONFIG, "-s", str(tmp_path / "out"), "-o", overrides, env={"NER_EPOCHS": "1"})
-    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
-    assert "test_f1-measure-overall" in metrics and "validation_loss" in metrics
+def test_distributed_training_sees_each_instance_once_and_evaluates_on_test(tmp_path):
+    overrides = json.dumps({
+        "distributed": {"cuda_devices": [-1, -1]},
+        "trainer": {"callbacks": [{"type": "record_training_instances"}]},
+    })
+    out = tmp_path / "out"
+    allennlp("train", NER_CONFIG, "-s", str(out), "-o", overrides, "--include-package", "tests.training.instance_recorder",
+             env={"NER_EPOCHS": "2"})
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert "test_f1-measure-overall" in metrics and "validation_loss" in metrics  # fix 1
+    training = [tuple(i["metadata"]["words"]) for i in BioConllDatasetReader().read(os.environ["NCBI_DISEASE_TRAIN"])]
+    for epoch in (0, 1):
+        seen = {rank: [tuple(json.loads(line)) for line in open(out / f"seen_rank{rank}_epoch{epoch}.jsonl")]
+                for rank in (0, 1)}
+        assert seen[0] and seen[1]  # both workers trained
+        assert sorted(seen[0] + seen[1]) == sorted(training)  # every sentence exactly once
 
 
 def test_checkpoint_saves_are_atomic(tmp_path, monkeypatch):
