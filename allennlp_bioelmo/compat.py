@@ -10,7 +10,7 @@ and has a test in `tests/test_compat.py`. Importing `allennlp_bioelmo` applies t
 2. `remove_keys_from_params` when loading an archive: AllenNLP strips `pretrained_file` so that a
    trained model does not re-read its pre-trained files; our embedders' `weight_file` is the same
    kind of key (the biLM weights are in the archive's state dict), so it is stripped too and
-   loading an archive never reads the HDF5 file.
+   loading an archive never reads the HDF5 file (nor the `bioelmo_cached` embedder's cache).
 3. Checkpoints written by `torch.save` straight to their final name: a run killed while saving
    leaves a truncated `training_state_*.th` that `train -r` then fails to load (and the
    checkpointer never rewrites a file that exists). The checkpointer and trainer modules get a
@@ -30,8 +30,10 @@ from allennlp.training import gradient_descent_trainer as allennlp_trainer
 
 logger = logging.getLogger(__name__)
 
-# Token embedders whose `weight_file` holds pre-trained weights that the archive already contains.
-ARCHIVED_WEIGHT_FILE_EMBEDDERS = {"bioelmo"}
+# Token embedders whose `weight_file` holds pre-trained weights that the archive already contains
+# (and, for the cached one, whose `cache_file` holds vectors those weights compute anyway).
+ARCHIVED_WEIGHT_FILE_EMBEDDERS = {"bioelmo", "bioelmo_cached"}
+ARCHIVED_FILE_KEYS = ("weight_file", "cache_file")
 
 
 def _patch_once(owner, name: str):
@@ -61,11 +63,13 @@ def _finish_without_process_group(original, self, metrics):
 
 
 def strip_archived_weight_files(params) -> None:
-    """Remove `weight_file` from every embedder in ARCHIVED_WEIGHT_FILE_EMBEDDERS, recursively."""
+    """Remove ARCHIVED_FILE_KEYS from every embedder in ARCHIVED_WEIGHT_FILE_EMBEDDERS, recursively."""
     if not isinstance(params, Params):
         return
-    if params.get("type") in ARCHIVED_WEIGHT_FILE_EMBEDDERS and "weight_file" in params:
-        del params["weight_file"]
+    if params.get("type") in ARCHIVED_WEIGHT_FILE_EMBEDDERS:
+        for key in ARCHIVED_FILE_KEYS:
+            if key in params:
+                del params[key]
     for value in params.values():
         if isinstance(value, Params):
             strip_archived_weight_files(value)

@@ -16,26 +16,25 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
 
-WORD_EMBEDDINGS = {
-    "dataset_reader": {"token_indexers": {"tokens": {"type": "single_id", "lowercase_tokens": True}}},
-    "model": {"text_field_embedder": {"token_embedders": {"tokens": {"type": "embedding", "embedding_dim": 100}}}},
-}
-
-
 def run_one(config: str, env: dict, setting: str, epochs: int, extra: dict) -> dict:
     """Runs in a child process: trains, returns the figures."""
     os.environ.update(env)
     sys.path.insert(0, ROOT)
     import allennlp_bioelmo  # noqa: F401
-    from allennlp.commands.train import train_model_from_file
 
-    overrides = {"trainer": {"num_epochs": epochs}, **extra}
-    if setting == "words":
-        overrides = _merge(overrides, WORD_EMBEDDINGS)
-        overrides["model"]["encoder"] = {"input_size": 100}
+    from allennlp.common import Params
+    from allennlp.commands.train import train_model
+
+    params = Params.from_file(os.path.join(ROOT, config), json.dumps(_merge({"trainer": {"num_epochs": epochs}}, extra)))
+    if setting == "words":  # swap the BioELMo indexer and embedder for trainable word embeddings
+        settings = params.as_dict()
+        settings["dataset_reader"]["token_indexers"] = {"tokens": {"type": "single_id", "lowercase_tokens": True}}
+        settings["model"]["text_field_embedder"] = {"token_embedders": {"tokens": {"type": "embedding", "embedding_dim": 100}}}
+        settings["model"]["encoder"]["input_size"] = 100
+        params = Params(settings)
     with tempfile.TemporaryDirectory() as directory:
         start = time.perf_counter()
-        train_model_from_file(os.path.join(ROOT, config), directory, overrides=json.dumps(overrides))
+        train_model(params, directory)
         seconds = time.perf_counter() - start
         metrics = json.load(open(os.path.join(directory, "metrics.json")))
     return {"seconds_per_epoch": seconds / epochs, "metrics": metrics,

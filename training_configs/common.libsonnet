@@ -8,15 +8,20 @@
   // Width of every biLM layer: 1024 for BioELMo, derived from BIOELMO_OPTIONS.
   bilmDim:: $.envInt('BIOELMO_OUTPUT_DIM'),
 
-  // The BioELMo token embedder, frozen as in the paper unless requires_grad is set.
-  bioelmo(layer_mix='scalar_mix', dropout=0.5, requires_grad=false):: {
-    type: 'bioelmo',
-    options_file: $.env('BIOELMO_OPTIONS'),
-    weight_file: $.env('BIOELMO_WEIGHTS'),
-    layer_mix: layer_mix,
-    dropout: dropout,
-    requires_grad: requires_grad,
-  },
+  // The BioELMo token embedder, frozen as in the paper unless requires_grad is set. With
+  // BIOELMO_CACHE naming a file written by `allennlp bioelmo-embed --layers all`, the frozen
+  // layers are read from it instead of recomputed every epoch (embedder "bioelmo_cached").
+  bioelmo(layer_mix='scalar_mix', dropout=0.5, requires_grad=false)::
+    local cache = $.env('BIOELMO_CACHE');
+    {
+      type: if cache == '' || requires_grad then 'bioelmo' else 'bioelmo_cached',
+      options_file: $.env('BIOELMO_OPTIONS'),
+      weight_file: $.env('BIOELMO_WEIGHTS'),
+      layer_mix: layer_mix,
+      dropout: dropout,
+      [if requires_grad then 'requires_grad']: true,
+      [if cache != '' && !requires_grad then 'cache_file']: cache,
+    },
 
   indexers:: { elmo: { type: 'bioelmo_characters' } },
   embedder(layer_mix='scalar_mix', dropout=0.5):: { token_embedders: { elmo: $.bioelmo(layer_mix, dropout) } },

@@ -1,1 +1,2 @@
+from allennlp_bioelmo.commands.bioelmo_embed import BioElmoEmbed
 from allennlp_bioelmo.commands.bioelmo_info import BioElmoInfo

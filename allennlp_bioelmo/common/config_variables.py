@@ -36,6 +36,7 @@ CONFIG_VARIABLE_DEFAULTS: Dict[str, str] = {
     "BIOELMO_OPTIONS": os.path.join(BUNDLED_BILM, "options.json"),
     "BIOELMO_WEIGHTS": os.path.join(BUNDLED_BILM, "weights.hdf5"),
     "BIOELMO_VOCAB": os.path.join(BUNDLED_BILM, "vocab.txt"),
+    "BIOELMO_CACHE": "",  # empty: compute the biLM on the fly; a bioelmo-embed file: read from it
     "NER_EPOCHS": "30",
     "RE_EPOCHS": "20",
     "NLI_EPOCHS": "20",

@@ -54,6 +54,21 @@ class BioElmoCharacterMapper:
         ids[len(encoded) + 1] = self.end_of_word_character
         return [i + 1 for i in ids]
 
+    def char_ids_to_word(self, char_ids: List[int]) -> str:
+        """The token a row of character ids came from (up to the 48-byte truncation)."""
+        ids = [i - 1 for i in char_ids]
+        if ids[0] != self.beginning_of_word_character:
+            raise ValueError(f"not a word's character ids: {char_ids[:4]}...")
+        if ids[1] == self.beginning_of_sentence_character and ids[2] == self.end_of_word_character:
+            return self.bos_token
+        if ids[1] == self.end_of_sentence_character and ids[2] == self.end_of_word_character:
+            return self.eos_token
+        end = ids.index(self.end_of_word_character, 1)
+        special = {v: k for k, v in self.tokens_to_add.items()}
+        if end == 2 and ids[1] in special:
+            return special[ids[1]]
+        return bytes(ids[1:end]).decode("utf-8", "replace")
+
     def boundary_char_ids(self) -> torch.Tensor:
         """`(2, max_characters)` ids of `<S>` and `</S>`."""
         return torch.tensor(

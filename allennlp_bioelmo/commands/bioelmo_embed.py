@@ -1,0 +1,155 @@
+"""
+`allennlp bioelmo-embed`: precompute BioELMo vectors for a file of sentences into an HDF5 file
+(AllenNLP 0.9 `allennlp elmo` layout, see `allennlp_bioelmo.modules.embedding_file`).
+"""
+import argparse
+import json
+import logging
+import os
+import time
+from typing import List
+
+import numpy
+import torch
+from allennlp.commands.subcommand import Subcommand
+from allennlp.common.checks import ConfigurationError
+from tqdm import tqdm
+
+from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, read_lines
+from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
+from allennlp_bioelmo.data.tokenizers.bio_regex_tokenizer import BioRegexTokenizer
+from allennlp_bioelmo.modules.embedding_file import LAYER_OUTPUTS, EmbeddingFileWriter
+from allennlp_bioelmo.modules.token_embedders.bioelmo_token_embedder import BioElmoTokenEmbedder
+
+logger = logging.getLogger(__name__)
+
+
+def read_sentences(input_file: str, tokenize_raw_text: bool) -> List[List[str]]:
+    """
+    One sentence per line: whitespace-tokenized text, raw text (`tokenize_raw_text`, our
+    `bio_regex` tokenizer), or JSON objects with `tokens` (files ending in .jsonl).
+    """
+    tokenizer = BioRegexTokenizer()
+    sentences = []
+    as_json = input_file.endswith(".jsonl")
+    for line_number, line in read_lines(input_file):
+        if not line.strip():
+            raise DataFormatError(input_file, line_number, "empty line: one sentence per line expected")
+        if as_json:
+            try:
+                tokens = json.loads(line)["tokens"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise DataFormatError(input_file, line_number, 'expected a JSON object with "tokens"')
+        elif tokenize_raw_text:
+            tokens = [token.text for token in tokenizer.tokenize(line)]
+        else:
+            tokens = line.split()
+        sentences.append([str(token) for token in tokens])
+    if not sentences:
+        raise DataFormatError(input_file, 0, "the file is empty")
+    return sentences
+
+
+def embed_file(
+    input_file: str,
+    output_file: str,
+    options_file: str,
+    weight_file: str,
+    batch_size: int = 64,
+    cuda_device: int = -1,
+    layers: str = "all",
+    dtype: str = "float32",
+    tokenize_raw_text: bool = False,
+    warm_start: bool = False,
+    batches_per_part: int = 8,
+) -> None:
+    if layers not in LAYER_OUTPUTS:
+        raise ConfigurationError(f"layers must be one of {LAYER_OUTPUTS}, got {layers!r}")
+    if dtype not in ("float32", "float16"):
+        raise ConfigurationError(f"dtype must be float32 or float16, got {dtype!r}")
+    sentences = read_sentences(input_file, tokenize_raw_text)
+    writer = EmbeddingFileWriter(output_file)
+    if os.path.exists(output_file) and not os.path.isdir(writer.parts_dir):
+        print(f"{output_file} is complete; nothing to do")
+        return
+    done = writer.finished_keys()
+    todo = [i for i in range(len(sentences)) if str(i) not in done]
+    if done:
+        print(f"resuming: {len(done)} of {len(sentences)} sentences already embedded in {writer.parts_dir}")
+    # Longest first, so each batch holds sentences of similar length (little padding).
+    todo.sort(key=lambda i: -len(sentences[i]))
+
+    embedder = BioElmoTokenEmbedder(options_file, weight_file, dropout=0.0, layer_mix="concat", warm_start=warm_start)
+    bilm = embedder.bilm.eval()
+    device = torch.device("cpu" if cuda_device < 0 else f"cuda:{cuda_device}")
+    embedder.to(device)
+    mapper = BioElmoCharacterMapper(max_characters=bilm.options.max_characters_per_token)
+    numpy_dtype = numpy.float16 if dtype == "float16" else numpy.float32
+
+    pending = {}
+    tokens_done = 0
+    start = time.perf_counter()
+    progress = tqdm(total=len(todo), unit="sent", desc="bioelmo-embed")
+    with torch.no_grad():
+        for batch_start in range(0, len(todo), batch_size):
+            indices = todo[batch_start : batch_start + batch_size]
+            width = max(1, max(len(sentences[i]) for i in indices))
+            ids = torch.zeros(len(indices), width, mapper.max_characters, dtype=torch.long)
+            for row, index in enumerate(indices):
+                for column, token in enumerate(sentences[index]):
+                    ids[row, column] = torch.tensor(mapper.convert_word_to_char_ids(token))
+            embedder._prepare()
+            activations = torch.stack(bilm(ids.to(device))["activations"]).float().cpu()  # (L, B, T + 2, D)
+            for row, index in enumerate(indices):
+                length = len(sentences[index])
+                vectors = activations[:, row, 1 : length + 1].numpy()
+                if layers == "top":
+                    vectors = vectors[-1]
+                elif layers == "average":
+                    vectors = vectors.mean(axis=0)
+                pending[str(index)] = vectors.astype(numpy_dtype)
+                tokens_done += length
+            progress.update(len(indices))
+            elapsed = time.perf_counter() - start
+            progress.set_postfix(sent_per_s=f"{progress.n / elapsed:.1f}", tok_per_s=f"{tokens_done / elapsed:.0f}")
+            if len(pending) >= batches_per_part * batch_size:
+                writer.write_part(pending)
+                pending = {}
+    if pending:
+        writer.write_part(pending)
+    progress.close()
+    sentence_to_index = {" ".join(tokens): str(i) for i, tokens in enumerate(sentences)}
+    writer.merge(sentence_to_index, {"bioelmo_layers": layers, "bioelmo_dim": bilm.get_output_dim()})
+    print(f"wrote {len(sentences)} sentences to {output_file}")
+
+
+@Subcommand.register("bioelmo-embed")
+class BioElmoEmbed(Subcommand):
+    """
+    Precomputes BioELMo vectors for a file of sentences (one per line) into HDF5, resumably.
+
+    Registered as a `Subcommand` with name "bioelmo-embed".
+    """
+
+    def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
+        description = ("Write BioELMo vectors of each sentence of a file to HDF5 (AllenNLP 0.9 `elmo` layout); "
+                       "rerun the same command to resume after an interruption.")
+        subparser = parser.add_parser(self.name, description=description, help="Precompute BioELMo vectors to HDF5.")
+        subparser.add_argument("input_file", help="one sentence per line (whitespace-tokenized), or .jsonl with 'tokens'")
+        subparser.add_argument("output_file", help="the HDF5 file to write")
+        subparser.add_argument("--options-file", default=os.environ.get("BIOELMO_OPTIONS"))
+        subparser.add_argument("--weight-file", default=os.environ.get("BIOELMO_WEIGHTS"))
+        subparser.add_argument("--batch-size", type=int, default=64)
+        subparser.add_argument("--cuda-device", type=int, default=-1)
+        subparser.add_argument("--layers", choices=LAYER_OUTPUTS, default="all",
+                               help="all: (layers, tokens, dim); top or average: (tokens, dim)")
+        subparser.add_argument("--dtype", choices=["float32", "float16"], default="float32",
+                               help="float16 halves the file")
+        subparser.add_argument("--tokenize", action="store_true",
+                               help="lines are raw text: tokenize with the offline bio_regex tokenizer")
+        subparser.add_argument("--warm-start", action="store_true", help="start each sentence from the warm-start state")
+        subparser.set_defaults(func=lambda args: embed_file(
+            args.input_file, args.output_file, args.options_file, args.weight_file, args.batch_size,
+            args.cuda_device, args.layers, args.dtype, args.tokenize, args.warm_start,
+        ))
+        return subparser

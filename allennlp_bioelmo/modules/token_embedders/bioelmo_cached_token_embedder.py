@@ -1,0 +1,119 @@
+import logging
+from typing import Dict, Optional
+
+import numpy
+import torch
+from allennlp.common.checks import ConfigurationError
+from allennlp.modules.token_embedders.token_embedder import TokenEmbedder
+
+from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
+from allennlp_bioelmo.modules.embedding_file import EmbeddingFile
+from allennlp_bioelmo.modules.token_embedders.bioelmo_token_embedder import BioElmoTokenEmbedder
+
+logger = logging.getLogger(__name__)
+
+
+@TokenEmbedder.register("bioelmo_cached")
+class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
+    """
+    The `bioelmo` embedder serving frozen biLM layers from an HDF5 file written by
+    `allennlp bioelmo-embed --layers all`, looked up by the exact token sequence of each sentence;
+    sentences not in the file are computed by the biLM (and, with `append_to_cache`, added to it
+    and to a memory cache). With a frozen biLM every epoch would recompute identical vectors: the
+    file computes them once. The layer mix, dropout and projection are trained as usual, so
+    training gives the same losses as `bioelmo` (stateless, without layer norm).
+
+    Registered as a `TokenEmbedder` with name "bioelmo_cached".
+
+    # Parameters
+
+    options_file : `str`
+        As `bioelmo`.
+    weight_file : `str`, optional (default = `None`)
+        As `bioelmo`; used for sentences missing from the cache.
+    cache_file : `str`, optional (default = `None`)
+        The HDF5 file. `None` (as when a trained model is loaded from its archive) computes
+        every sentence.
+    append_to_cache : `bool`, optional (default = `False`)
+        Write computed sentences into `cache_file` (single-process use only: HDF5 files take one
+        writer).
+    **kwargs
+        Every other `bioelmo` parameter, except `requires_grad`, `stateful` and `do_layer_norm`,
+        which a cache of frozen, per-sentence vectors cannot honour.
+    """
+
+    def __init__(
+        self,
+        options_file: str,
+        weight_file: Optional[str] = None,
+        cache_file: Optional[str] = None,
+        append_to_cache: bool = False,
+        **kwargs,
+    ) -> None:
+        for name in ("requires_grad", "stateful", "do_layer_norm"):
+            if kwargs.get(name):
+                raise ConfigurationError(f"bioelmo_cached cannot use {name}: cached vectors are frozen and per sentence")
+        super().__init__(options_file, weight_file, **kwargs)
+        self._cache: Optional[EmbeddingFile] = None
+        self._mapper = BioElmoCharacterMapper(max_characters=self.bilm.options.max_characters_per_token)
+        if cache_file:
+            self._cache = EmbeddingFile(cache_file, writable=append_to_cache, normalize_token=self._seen_token)
+            if self._cache.layers != "all":
+                raise ConfigurationError(
+                    f"{cache_file} holds '{self._cache.layers}' vectors; bioelmo_cached needs every layer "
+                    f"(bioelmo-embed --layers all)"
+                )
+            logger.info("BioELMo vectors cached in %s (%d sentences)", cache_file, len(self._cache))
+        self._append = append_to_cache
+        self._memory: Dict[str, numpy.ndarray] = {}
+        self.hits = self.misses = 0
+
+    def _seen_token(self, token: str) -> str:
+        """
+        A token as the biLM sees it, and as `char_ids_to_word` recovers it: at most
+        `max_characters - 2` UTF-8 bytes.
+        """
+        return token.encode("utf-8", "ignore")[: self._mapper.max_characters - 2].decode("utf-8", "replace")
+
+    def forward(self, elmo_tokens: torch.Tensor, word_inputs: Optional[torch.Tensor] = None) -> torch.Tensor:
+        leading_shape = elmo_tokens.shape[:-2]
+        character_ids = elmo_tokens.reshape(-1, *elmo_tokens.shape[-2:])
+        token_mask = (character_ids > 0).any(dim=-1)
+        batch_size, timesteps = token_mask.shape
+        layers = character_ids.new_zeros(
+            (self.bilm.num_layers, batch_size, timesteps, self.bilm.get_output_dim()), dtype=torch.float
+        )
+        rows = character_ids.cpu().tolist()
+        missing, keys = [], []
+        for row, (ids, mask) in enumerate(zip(rows, token_mask.tolist())):
+            tokens = [self._mapper.char_ids_to_word(ids[column]) for column in range(sum(mask))]
+            key = " ".join(tokens)
+            keys.append(key)
+            vectors = self._memory.get(key)
+            if vectors is None and self._cache is not None:
+                vectors = self._cache.get(tokens)
+            if vectors is None:
+                missing.append(row)
+            else:
+                layers[:, row, : len(tokens)] = torch.from_numpy(numpy.asarray(vectors, dtype=numpy.float32))
+        self.hits += batch_size - len(missing)
+        self.misses += len(missing)
+        if missing:
+            self._prepare()
+            with torch.no_grad():
+                computed = torch.stack(self.bilm(character_ids[missing])["activations"]).float()
+            for position, row in enumerate(missing):
+                length = int(token_mask[row].sum())
+                layers[:, row, :length] = computed[:, position, 1 : length + 1]
+                if self._append:
+                    vectors = layers[:, row, :length].cpu().numpy()
+                    self._memory[keys[row]] = vectors
+                    if self._cache is not None:
+                        self._cache.add(keys[row], vectors)
+            if self._append and self._cache is not None:
+                self._cache.flush()
+        mixed = self._mix(list(layers), token_mask) * token_mask.unsqueeze(-1)
+        representation = self._dropout(mixed)
+        if self._projection is not None:
+            representation = self._projection(representation)
+        return representation.view(*leading_shape, timesteps, -1)
