@@ -5,13 +5,15 @@ from tests.conftest import BUNDLED_OPTIONS, BUNDLED_WEIGHTS
 
 
 def test_listed_in_allennlp_help():
-    assert "bioelmo-info" in allennlp("--help").stdout
+    help_text = allennlp("--help").stdout
+    assert "bioelmo-info" in help_text and "bioelmo-embed" in help_text
 
 
 def test_prints_components_and_bilm_shape():
     result = allennlp("bioelmo-info", "--options-file", BUNDLED_OPTIONS, "--weight-file", BUNDLED_WEIGHTS, "--json")
     info = json.loads(result.stdout)
-    assert info["components"]["TokenEmbedder"] == ["bioelmo"]
+    assert info["components"]["TokenEmbedder"] == ["bioelmo", "bioelmo_cached"]
+    assert info["components"]["Subcommand"] == ["bioelmo-embed", "bioelmo-info"]
     assert "bioelmo_characters" in info["components"]["TokenIndexer"]
     assert "bio_conll" in info["components"]["DatasetReader"]
     assert info["bilm"]["output_dim"] == 32 and info["bilm"]["weights_match_options"] is True

@@ -1,0 +1,113 @@
+"""
+Seconds per epoch of a frozen-BioELMo NER model (training_configs/ner/ncbi_disease.jsonnet) computing
+the biLM on the fly versus reading it from a `bioelmo-embed` cache (embedder `bioelmo_cached`),
+in the same run, with the bundled small biLM and with a full-size random BioELMo.
+
+    python benchmarks/cache_speedup.py [--sentences 1000] [--full-sentences 300] [--epochs 2]
+
+Uses NCBI-disease from ../shared/data when present (else the bundled fixture). Prints the cache
+build time, seconds per epoch (training + validation) of each setting and the speed-up.
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import allennlp_bioelmo  # noqa: E402,F401
+from allennlp.commands.train import train_model  # noqa: E402
+from allennlp.common import Params  # noqa: E402
+from allennlp.training.callbacks.callback import TrainerCallback  # noqa: E402
+
+from allennlp_bioelmo.commands.bioelmo_embed import embed_file  # noqa: E402
+from allennlp_bioelmo.common.config_variables import CONFIG_VARIABLE_DEFAULTS, FIXTURES, REPOSITORY_ROOT  # noqa: E402
+from allennlp_bioelmo.testing.bilm_fixtures import FULL_BIOELMO_OPTIONS, write_bilm_fixture  # noqa: E402
+
+SHARED_TRAIN = os.path.join(os.path.dirname(REPOSITORY_ROOT), "shared", "data", "ncbi-disease", "train.txt")
+CONFIG = os.path.join(REPOSITORY_ROOT, "training_configs", "ner", "ncbi_disease.jsonnet")
+EPOCH_TIMES = []
+
+
+@TrainerCallback.register("benchmark_epoch_timer")
+class EpochTimer(TrainerCallback):
+    def on_start(self, trainer, is_primary: bool = True, **kwargs) -> None:
+        EPOCH_TIMES.append(time.perf_counter())
+
+    def on_epoch(self, trainer, metrics, epoch: int, is_primary: bool = True, **kwargs) -> None:
+        EPOCH_TIMES.append(time.perf_counter())
+
+
+def read_blocks(path):
+    blocks, current = [], []
+    for line in open(path, encoding="utf-8"):
+        if line.strip():
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    return blocks + ([current] if current else [])
+
+
+def seconds_per_epoch(directory, train_file, dev_file, epochs, cache_file):
+    os.environ["BIOELMO_CACHE"] = cache_file
+    os.environ["NER_EPOCHS"] = str(epochs)
+    os.environ["NCBI_DISEASE_TRAIN"], os.environ["NCBI_DISEASE_DEV"] = train_file, dev_file
+    params = Params.from_file(CONFIG, json.dumps({
+        "test_data_path": None, "evaluate_on_test": False,
+        "trainer": {"callbacks": [{"type": "benchmark_epoch_timer"}]},
+    }))
+    EPOCH_TIMES.clear()
+    train_model(params, directory)
+    return [b - a for a, b in zip(EPOCH_TIMES, EPOCH_TIMES[1:])]
+
+
+def measure(name, options_file, weight_file, blocks, epochs, workdir):
+    os.environ["BIOELMO_OPTIONS"], os.environ["BIOELMO_WEIGHTS"] = options_file, weight_file
+    os.environ["BIOELMO_OUTPUT_DIM"] = str(2 * json.load(open(options_file))["lstm"]["projection_dim"])
+    split = max(1, len(blocks) // 10)
+    train_file, dev_file = os.path.join(workdir, "train.txt"), os.path.join(workdir, "dev.txt")
+    for path, part in ((train_file, blocks[split:]), (dev_file, blocks[:split])):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write("\n".join("".join(block) for block in part) + "\n")
+    sentences = os.path.join(workdir, "sentences.txt")
+    with open(sentences, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(" ".join(line.split("\t")[0] for line in block) for block in blocks) + "\n")
+    cache = os.path.join(workdir, "cache.hdf5")
+    start = time.perf_counter()
+    embed_file(sentences, cache, options_file, weight_file, batch_size=32)
+    build = time.perf_counter() - start
+    plain = seconds_per_epoch(os.path.join(workdir, "plain"), train_file, dev_file, epochs, "")
+    cached = seconds_per_epoch(os.path.join(workdir, "cached"), train_file, dev_file, epochs, cache)
+    tokens = sum(len(block) for block in blocks)
+    print(f"{name}: {len(blocks)} sentences ({tokens} tokens); cache built in {build:.1f} s")
+    print(f"   on the fly: {' '.join(f'{s:.1f}' for s in plain)} s/epoch   cached: "
+          f"{' '.join(f'{s:.2f}' for s in cached)} s/epoch   speed-up {min(plain) / min(cached):.1f}x (best epochs)",
+          flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--sentences", type=int, default=1000)
+    parser.add_argument("--full-sentences", type=int, default=300)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--skip-full", action="store_true")
+    args = parser.parse_args()
+    source = SHARED_TRAIN if os.path.exists(SHARED_TRAIN) else os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt")
+    blocks = read_blocks(source)
+    print(f"corpus: {source}; {args.epochs} epochs per setting; 2 threads")
+    with tempfile.TemporaryDirectory() as workdir:
+        small = os.path.join(workdir, "small")
+        os.makedirs(small)
+        measure("bundled small biLM", CONFIG_VARIABLE_DEFAULTS["BIOELMO_OPTIONS"],
+                CONFIG_VARIABLE_DEFAULTS["BIOELMO_WEIGHTS"], blocks[: args.sentences], args.epochs, small)
+        if not args.skip_full:
+            full = os.path.join(workdir, "full")
+            options_file, weight_file, _ = write_bilm_fixture(os.path.join(full, "bilm"), FULL_BIOELMO_OPTIONS, seed=1)
+            measure("full-size random BioELMo", options_file, weight_file, blocks[: args.full_sentences], args.epochs, full)
+
+
+if __name__ == "__main__":
+    main()
