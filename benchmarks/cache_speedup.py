@@ -1,7 +1,8 @@
 """
-Seconds per epoch of a frozen-BioELMo NER model (training_configs/ner/ncbi_disease.jsonnet) computing
-the biLM on the fly versus reading it from a `bioelmo-embed` cache (embedder `bioelmo_cached`),
-in the same run, with the bundled small biLM and with a full-size random BioELMo.
+Seconds per epoch of frozen-BioELMo NER models computing the biLM on the fly versus reading it from
+a `bioelmo-embed` cache (embedder `bioelmo_cached`), in the same run, with the bundled small biLM
+and with a full-size random BioELMo; for the paper's probe (training_configs/probing/bc2gm_mlp_crf)
+and for the biLSTM-CRF (training_configs/ner/ncbi_disease).
 
     python benchmarks/cache_speedup.py [--sentences 1000] [--full-sentences 300] [--epochs 2]
 
@@ -27,7 +28,10 @@ from allennlp_bioelmo.common.config_variables import CONFIG_VARIABLE_DEFAULTS, F
 from allennlp_bioelmo.testing.bilm_fixtures import FULL_BIOELMO_OPTIONS, write_bilm_fixture  # noqa: E402
 
 SHARED_TRAIN = os.path.join(os.path.dirname(REPOSITORY_ROOT), "shared", "data", "ncbi-disease", "train.txt")
-CONFIG = os.path.join(REPOSITORY_ROOT, "training_configs", "ner", "ncbi_disease.jsonnet")
+CONFIGS = {  # config -> the prefix of its data variables
+    "probing/bc2gm_mlp_crf": "BC2GM",
+    "ner/ncbi_disease": "NCBI_DISEASE",
+}
 EPOCH_TIMES = []
 
 
@@ -51,13 +55,13 @@ def read_blocks(path):
     return blocks + ([current] if current else [])
 
 
-def seconds_per_epoch(directory, train_file, dev_file, epochs, cache_file):
+def seconds_per_epoch(directory, config, train_file, dev_file, epochs, cache_file):
     os.environ["BIOELMO_CACHE"] = cache_file
-    os.environ["NER_EPOCHS"] = str(epochs)
-    os.environ["NCBI_DISEASE_TRAIN"], os.environ["NCBI_DISEASE_DEV"] = train_file, dev_file
-    params = Params.from_file(CONFIG, json.dumps({
+    prefix = CONFIGS[config]
+    os.environ[f"{prefix}_TRAIN"], os.environ[f"{prefix}_DEV"] = train_file, dev_file
+    params = Params.from_file(os.path.join(REPOSITORY_ROOT, "training_configs", config + ".jsonnet"), json.dumps({
         "test_data_path": None, "evaluate_on_test": False,
-        "trainer": {"callbacks": [{"type": "benchmark_epoch_timer"}]},
+        "trainer": {"num_epochs": epochs, "callbacks": [{"type": "benchmark_epoch_timer"}]},
     }))
     EPOCH_TIMES.clear()
     train_model(params, directory)
@@ -79,13 +83,13 @@ def measure(name, options_file, weight_file, blocks, epochs, workdir):
     start = time.perf_counter()
     embed_file(sentences, cache, options_file, weight_file, batch_size=32)
     build = time.perf_counter() - start
-    plain = seconds_per_epoch(os.path.join(workdir, "plain"), train_file, dev_file, epochs, "")
-    cached = seconds_per_epoch(os.path.join(workdir, "cached"), train_file, dev_file, epochs, cache)
     tokens = sum(len(block) for block in blocks)
     print(f"{name}: {len(blocks)} sentences ({tokens} tokens); cache built in {build:.1f} s")
-    print(f"   on the fly: {' '.join(f'{s:.1f}' for s in plain)} s/epoch   cached: "
-          f"{' '.join(f'{s:.2f}' for s in cached)} s/epoch   speed-up {min(plain) / min(cached):.1f}x (best epochs)",
-          flush=True)
+    for config in CONFIGS:
+        plain = seconds_per_epoch(os.path.join(workdir, config, "plain"), config, train_file, dev_file, epochs, "")
+        cached = seconds_per_epoch(os.path.join(workdir, config, "cached"), config, train_file, dev_file, epochs, cache)
+        print(f"   {config:<24} on the fly {min(plain):6.2f} s/epoch   cached {min(cached):6.2f} s/epoch   "
+              f"speed-up {min(plain) / min(cached):5.1f}x   (best of {epochs} epochs)", flush=True)
 
 
 def main():

@@ -10,8 +10,10 @@ from allennlp.data.dataset_readers.dataset_utils.span_utils import (
 from allennlp.models.model import Model
 from allennlp.modules import ConditionalRandomField, FeedForward, Seq2SeqEncoder, TextFieldEmbedder
 from allennlp.modules.conditional_random_field import allowed_transitions
-from allennlp.nn import InitializerApplicator, util
+from allennlp.nn import InitializerApplicator
 from allennlp.training.metrics import CategoricalAccuracy
+
+from allennlp_bioelmo.models.model_utils import embed_and_encode
 
 from allennlp_bioelmo.training.metrics.entity_f1 import EntityF1
 
@@ -104,10 +106,7 @@ class BioCrfTagger(Model):
         metadata: Optional[List[Dict[str, Any]]] = None,
         **kwargs,
     ) -> Dict[str, torch.Tensor]:
-        mask = util.get_text_field_mask(tokens)
-        encoded = self.text_field_embedder(tokens)
-        if self.encoder is not None:
-            encoded = self.encoder(encoded, mask)
+        encoded, mask = embed_and_encode(self.text_field_embedder, self.encoder, tokens)
         if self.feedforward is not None:
             encoded = self.feedforward(encoded)
         logits = self.tag_projection(self.dropout(encoded))

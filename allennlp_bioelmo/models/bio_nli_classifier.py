@@ -8,6 +8,8 @@ from allennlp.modules import FeedForward, Seq2SeqEncoder, TextFieldEmbedder
 from allennlp.nn import InitializerApplicator, util
 from allennlp.training.metrics import CategoricalAccuracy
 
+from allennlp_bioelmo.models.model_utils import embed_and_encode
+
 PAIR_SCORERS = ("pooled", "bilinear")
 
 
@@ -83,10 +85,7 @@ class BioNliClassifier(Model):
         initializer(self)
 
     def _encode(self, tokens: TextFieldTensors):
-        mask = util.get_text_field_mask(tokens)
-        encoded = self.text_field_embedder(tokens)
-        if self.encoder is not None:
-            encoded = self.encoder(encoded, mask)
+        encoded, mask = embed_and_encode(self.text_field_embedder, self.encoder, tokens)
         return self.dropout(encoded), mask
 
     def forward(  # type: ignore

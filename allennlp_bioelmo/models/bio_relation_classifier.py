@@ -8,6 +8,8 @@ from allennlp.modules import FeedForward, Seq2SeqEncoder, TextFieldEmbedder
 from allennlp.nn import InitializerApplicator, util
 from allennlp.training.metrics import CategoricalAccuracy
 
+from allennlp_bioelmo.models.model_utils import embed_and_encode
+
 from allennlp_bioelmo.training.metrics.label_f1 import LabelF1
 
 SPAN_POOLINGS = ("first", "max", "mean")
@@ -101,10 +103,7 @@ class BioRelationClassifier(Model):
         label: Optional[torch.LongTensor] = None,
         metadata: Optional[List[Dict[str, Any]]] = None,
     ) -> Dict[str, torch.Tensor]:
-        mask = util.get_text_field_mask(tokens)
-        encoded = self.text_field_embedder(tokens)
-        if self.encoder is not None:
-            encoded = self.encoder(encoded, mask)
+        encoded, _ = embed_and_encode(self.text_field_embedder, self.encoder, tokens)
         head_vector, tail_vector = self._pool(encoded, head), self._pool(encoded, tail)
         parts = {"head": head_vector, "tail": tail_vector,
                  "product": head_vector * tail_vector, "difference": head_vector - tail_vector}

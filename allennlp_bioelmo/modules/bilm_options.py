@@ -9,7 +9,7 @@ means a typo (`proj_clip` spelled `projection_clip`) that would otherwise be sil
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Tuple
 
 from allennlp.common.checks import ConfigurationError
 
@@ -231,6 +231,3 @@ def _check_keys(section: Dict[str, Any], required, optional, name: str, fail) ->
             f"expected {sorted(required | optional)}"
         )
 
-
-def filter_widths(options: BiLmOptions) -> List[int]:
-    return [width for width, _ in options.filters]

@@ -103,9 +103,16 @@ class EmbeddingFile:
     def __len__(self) -> int:
         return len(self._index)
 
+    def key_of(self, tokens: Iterable[str]) -> Optional[str]:
+        """The dataset holding these tokens' vectors, or None."""
+        return self._lookup.get(self._normalize(tokens))
+
+    def read(self, key: str) -> numpy.ndarray:
+        return self._handle[key][...]
+
     def get(self, tokens: Iterable[str]) -> Optional[numpy.ndarray]:
-        key = self._lookup.get(self._normalize(tokens))
-        return None if key is None else self._handle[key][...]
+        key = self.key_of(tokens)
+        return None if key is None else self.read(key)
 
     def add(self, sentence: str, vectors: numpy.ndarray) -> None:
         """Add a sentence's vectors (file opened writable); `flush` saves the index."""

@@ -5,7 +5,6 @@ import torch
 from allennlp.common.testing import ModelTestCase
 
 from allennlp_bioelmo.common.config_variables import FIXTURES, REPOSITORY_ROOT
-from allennlp_bioelmo.models.bio_relation_classifier import BioRelationClassifier
 
 NO_DROPOUT = (
     '{"model.text_field_embedder.token_embedders.elmo.dropout": 0.0, "model.feedforward.dropout": 0.0, '

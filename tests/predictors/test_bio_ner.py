@@ -1,7 +1,6 @@
 import os
 
 import pytest
-from allennlp.common.testing import AllenNlpTestCase
 from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 from allennlp.commands.train import train_model_from_file

@@ -1,32 +1,19 @@
 import logging
-from typing import Dict, Iterable, List, Optional
+from typing import Iterable, List, Optional
 
 from allennlp.common.checks import ConfigurationError
 from allennlp.data.dataset_readers.dataset_reader import DatasetReader
-from allennlp.data.fields import MetadataField, SequenceLabelField, TextField
 from allennlp.data.instance import Instance
-from allennlp.data.token_indexers import TokenIndexer
-from allennlp.data.tokenizers import Token
 
-from allennlp_bioelmo.data.dataset_readers.reader_utils import (
-    DataFormatError,
-    default_token_indexers,
-    read_lines,
-)
-from allennlp_bioelmo.data.dataset_readers.tagging_schemes import (
-    INPUT_SCHEMES,
-    OUTPUT_SCHEMES,
-    TagSchemeError,
-    filter_and_rename,
-    from_bio,
-    to_bio,
-)
+from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, read_lines
+from allennlp_bioelmo.data.dataset_readers.tagging_reader import TaggingDatasetReader
+from allennlp_bioelmo.data.dataset_readers.tagging_schemes import INPUT_SCHEMES, TagSchemeError, to_bio
 
 logger = logging.getLogger(__name__)
 
 
 @DatasetReader.register("bio_conll")
-class BioConllDatasetReader(DatasetReader):
+class BioConllDatasetReader(TaggingDatasetReader):
     """
     Reads biomedical NER corpora in column (IOB tsv / CoNLL) format: one token per line, token
     and tag columns separated by tabs (or, in files without tabs, spaces), extra columns allowed,
@@ -38,47 +25,30 @@ class BioConllDatasetReader(DatasetReader):
 
     # Parameters
 
-    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `{"elmo": bioelmo_characters}`)
     token_column : `int`, optional (default = `0`)
     tag_column : `int`, optional (default = `-1`)
         Which column holds the tag (negative counts from the end).
     input_scheme : `str`, optional (default = `"auto"`)
         `"IOB1"`, `"BIO"`, `"IOBES"` or `"BIOUL"` to validate strictly; `"auto"` accepts any of
         them (per sentence) and normalises.
-    output_scheme : `str`, optional (default = `"BIO"`)
-        `"BIO"` or `"BIOUL"`.
-    entity_types : `List[str]`, optional (default = all)
-        Keep only these entity types (others become `O`); applied before renaming.
-    rename_types : `Dict[str, str]`, optional (default = none)
-        Entity type renaming, e.g. `{"Disease": "DISEASE"}`.
-    label_namespace : `str`, optional (default = `"labels"`)
+    **kwargs
+        `token_indexers`, `output_scheme`, `entity_types`, `rename_types`, `label_namespace`: see
+        `TaggingDatasetReader`.
     """
 
     def __init__(
         self,
-        token_indexers: Optional[Dict[str, TokenIndexer]] = None,
         token_column: int = 0,
         tag_column: int = -1,
         input_scheme: str = "auto",
-        output_scheme: str = "BIO",
-        entity_types: Optional[List[str]] = None,
-        rename_types: Optional[Dict[str, str]] = None,
-        label_namespace: str = "labels",
         **kwargs,
     ) -> None:
-        super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs)
+        super().__init__(**kwargs)
         if input_scheme not in INPUT_SCHEMES:
             raise ConfigurationError(f"input_scheme must be one of {INPUT_SCHEMES}, got {input_scheme!r}")
-        if output_scheme not in OUTPUT_SCHEMES:
-            raise ConfigurationError(f"output_scheme must be one of {OUTPUT_SCHEMES}, got {output_scheme!r}")
-        self._token_indexers = token_indexers or default_token_indexers()
         self._token_column = token_column
         self._tag_column = tag_column
         self._input_scheme = input_scheme
-        self._output_scheme = output_scheme
-        self._entity_types = entity_types
-        self._rename_types = rename_types
-        self._label_namespace = label_namespace
 
     def _read(self, file_path: str) -> Iterable[Instance]:
         yield from self.shard_iterable(self._sentences(file_path))
@@ -135,15 +105,4 @@ class BioConllDatasetReader(DatasetReader):
             bio = to_bio(tags, self._input_scheme)
         except TagSchemeError as error:
             raise DataFormatError(file_path, line_number, f"sentence starting here: {error}")
-        bio = filter_and_rename(bio, self._entity_types, self._rename_types)
-        return self.text_to_instance(tokens, from_bio(bio, self._output_scheme))
-
-    def text_to_instance(self, tokens: List[str], tags: Optional[List[str]] = None) -> Instance:  # type: ignore
-        text_field = TextField([Token(t) for t in tokens])
-        fields = {"tokens": text_field, "metadata": MetadataField({"words": list(tokens)})}
-        if tags is not None:
-            fields["tags"] = SequenceLabelField(tags, text_field, self._label_namespace)
-        return Instance(fields)
-
-    def apply_token_indexers(self, instance: Instance) -> None:
-        instance["tokens"].token_indexers = self._token_indexers  # type: ignore
+        return self.text_to_instance(tokens, self.output_tags(bio))

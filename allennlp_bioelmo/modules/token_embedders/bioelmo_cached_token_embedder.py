@@ -65,7 +65,8 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
                 )
             logger.info("BioELMo vectors cached in %s (%d sentences)", cache_file, len(self._cache))
         self._append = append_to_cache
-        self._memory: Dict[str, numpy.ndarray] = {}
+        self._known: Dict[bytes, Optional[str]] = {}  # character-id fingerprint -> dataset in the file
+        self._memory: Dict[bytes, numpy.ndarray] = {}  # vectors computed here, with append_to_cache
         self.hits = self.misses = 0
 
     def _seen_token(self, token: str) -> str:
@@ -83,19 +84,23 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
         layers = character_ids.new_zeros(
             (self.bilm.num_layers, batch_size, timesteps, self.bilm.get_output_dim()), dtype=torch.float
         )
-        rows = character_ids.cpu().tolist()
-        missing, keys = [], []
-        for row, (ids, mask) in enumerate(zip(rows, token_mask.tolist())):
-            tokens = [self._mapper.char_ids_to_word(ids[column]) for column in range(sum(mask))]
-            key = " ".join(tokens)
-            keys.append(key)
-            vectors = self._memory.get(key)
-            if vectors is None and self._cache is not None:
-                vectors = self._cache.get(tokens)
+        # Sentences are recognised by their character ids: a sentence seen before costs one
+        # dictionary look-up; a new one is decoded to tokens once and looked up in the file.
+        id_rows = character_ids.cpu().numpy()
+        lengths = token_mask.sum(dim=1).tolist()
+        missing, fingerprints = [], []
+        for row, length in enumerate(lengths):
+            fingerprint = id_rows[row, :length].tobytes()
+            fingerprints.append(fingerprint)
+            if fingerprint not in self._known:
+                tokens = [self._mapper.char_ids_to_word(ids) for ids in id_rows[row, :length].tolist()]
+                self._known[fingerprint] = self._cache.key_of(tokens) if self._cache is not None else None
+            key = self._known[fingerprint]
+            vectors = self._memory.get(fingerprint) if key is None else self._cache.read(key)
             if vectors is None:
                 missing.append(row)
             else:
-                layers[:, row, : len(tokens)] = torch.from_numpy(numpy.asarray(vectors, dtype=numpy.float32))
+                layers[:, row, :length] = torch.from_numpy(numpy.asarray(vectors, dtype=numpy.float32))
         self.hits += batch_size - len(missing)
         self.misses += len(missing)
         if missing:
@@ -103,13 +108,14 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
             with torch.no_grad():
                 computed = torch.stack(self.bilm(character_ids[missing])["activations"]).float()
             for position, row in enumerate(missing):
-                length = int(token_mask[row].sum())
+                length = lengths[row]
                 layers[:, row, :length] = computed[:, position, 1 : length + 1]
                 if self._append:
                     vectors = layers[:, row, :length].cpu().numpy()
-                    self._memory[keys[row]] = vectors
+                    self._memory[fingerprints[row]] = vectors
                     if self._cache is not None:
-                        self._cache.add(keys[row], vectors)
+                        tokens = [self._mapper.char_ids_to_word(ids) for ids in id_rows[row, :length].tolist()]
+                        self._cache.add(" ".join(tokens), vectors)
             if self._append and self._cache is not None:
                 self._cache.flush()
         mixed = self._mix(list(layers), token_mask) * token_mask.unsqueeze(-1)

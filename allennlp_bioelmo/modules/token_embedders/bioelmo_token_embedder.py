@@ -4,7 +4,6 @@ from typing import Dict, List, Optional
 import numpy
 import torch
 from allennlp.common.checks import ConfigurationError
-from allennlp.modules.time_distributed import TimeDistributed
 from allennlp.modules.token_embedders.token_embedder import TokenEmbedder
 
 from allennlp_bioelmo.common.config_variables import is_bundled_fixture

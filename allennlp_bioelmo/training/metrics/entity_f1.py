@@ -1,7 +1,6 @@
 from collections import Counter
 from typing import Dict, List, Sequence, Tuple
 
-import torch
 import torch.distributed as dist
 from allennlp.common.util import is_distributed
 from allennlp.training.metrics.metric import Metric
