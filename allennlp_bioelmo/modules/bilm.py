@@ -161,10 +161,6 @@ class BiLm(torch.nn.Module):
         self._word_vectors = torch.cat(vectors, dim=0)
         self._word_vectors[0] = 0.0
 
-    @property
-    def has_word_cache(self) -> bool:
-        return self._word_vectors is not None
-
     # ---- forward ------------------------------------------------------------------------------
 
     def _encode_unique_tokens(self, packed_ids: torch.Tensor) -> torch.Tensor:
