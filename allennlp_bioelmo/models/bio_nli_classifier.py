@@ -8,7 +8,7 @@ from allennlp.modules import FeedForward, Seq2SeqEncoder, TextFieldEmbedder
 from allennlp.nn import InitializerApplicator, util
 from allennlp.training.metrics import CategoricalAccuracy
 
-from allennlp_bioelmo.models.model_utils import embed_and_encode
+from allennlp_bioelmo.models.model_utils import add_labels_and_probabilities, embed_and_encode
 
 PAIR_SCORERS = ("pooled", "bilinear")
 
@@ -120,13 +120,7 @@ class BioNliClassifier(Model):
         return output
 
     def make_output_human_readable(self, output_dict: Dict[str, Any]) -> Dict[str, Any]:
-        probabilities = output_dict["probs"]
-        if probabilities.dim() == 1:
-            probabilities = probabilities.unsqueeze(0)
-        to_label = lambda i: self.vocab.get_token_from_index(int(i), namespace=self.label_namespace)  # noqa: E731
-        output_dict["label"] = [to_label(row.argmax()) for row in probabilities]
-        output_dict["class_probabilities"] = [{to_label(i): float(p) for i, p in enumerate(row)} for row in probabilities]
-        return output_dict
+        return add_labels_and_probabilities(output_dict, self.vocab, self.label_namespace)
 
     def get_metrics(self, reset: bool = False) -> Dict[str, float]:
         return {"accuracy": self.accuracy.get_metric(reset)}

@@ -8,7 +8,7 @@ from allennlp.modules import FeedForward, Seq2SeqEncoder, TextFieldEmbedder
 from allennlp.nn import InitializerApplicator, util
 from allennlp.training.metrics import CategoricalAccuracy
 
-from allennlp_bioelmo.models.model_utils import embed_and_encode
+from allennlp_bioelmo.models.model_utils import add_labels_and_probabilities, embed_and_encode
 
 from allennlp_bioelmo.training.metrics.label_f1 import LabelF1
 
@@ -123,14 +123,7 @@ class BioRelationClassifier(Model):
         return self.vocab.get_token_from_index(int(index), namespace=self.label_namespace)
 
     def make_output_human_readable(self, output_dict: Dict[str, Any]) -> Dict[str, Any]:
-        probabilities = output_dict["probs"]
-        if probabilities.dim() == 1:
-            probabilities = probabilities.unsqueeze(0)
-        output_dict["label"] = [self._label(int(row.argmax())) for row in probabilities]
-        output_dict["class_probabilities"] = [
-            {self._label(i): float(p) for i, p in enumerate(row)} for row in probabilities
-        ]
-        return output_dict
+        return add_labels_and_probabilities(output_dict, self.vocab, self.label_namespace)
 
     def get_metrics(self, reset: bool = False) -> Dict[str, float]:
         scores = self.label_f1.get_metric(reset)

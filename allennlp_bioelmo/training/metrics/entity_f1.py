@@ -1,11 +1,9 @@
 from collections import Counter
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, Sequence, Tuple
 
-import torch.distributed as dist
-from allennlp.common.util import is_distributed
 from allennlp.training.metrics.metric import Metric
 
-from allennlp_bioelmo.training.metrics.label_f1 import _prf
+from allennlp_bioelmo.training.metrics.label_f1 import _prf, sum_over_workers
 
 Span = Tuple[str, Tuple[int, int]]
 
@@ -37,16 +35,10 @@ class EntityF1(Metric):
             for entity_type, _ in gold_set - predicted_set:
                 self._false_negatives[entity_type] += 1
 
-    def _counts(self) -> List[Counter]:
-        counts = [self._true_positives, self._false_positives, self._false_negatives]
-        if not is_distributed():
-            return counts
-        gathered: List[List[Counter]] = [None] * dist.get_world_size()  # type: ignore
-        dist.all_gather_object(gathered, counts)
-        return [sum((worker[k] for worker in gathered), Counter()) for k in range(3)]
-
     def get_metric(self, reset: bool = False) -> Dict[str, float]:
-        true_positives, false_positives, false_negatives = self._counts()
+        true_positives, false_positives, false_negatives = sum_over_workers(
+            [self._true_positives, self._false_positives, self._false_negatives]
+        )
         metrics: Dict[str, float] = {}
         types = sorted(set(true_positives) | set(false_positives) | set(false_negatives))
         for entity_type in types:

@@ -35,16 +35,10 @@ class LabelF1(Metric):
                 self._false_positives[prediction] += 1
                 self._false_negatives[truth] += 1
 
-    def _counts(self) -> List[Counter]:
-        counts = [self._true_positives, self._false_positives, self._false_negatives, self._labels]
-        if not is_distributed():
-            return counts
-        gathered: List[List[Counter]] = [None] * dist.get_world_size()  # type: ignore
-        dist.all_gather_object(gathered, counts)
-        return [sum((worker[k] for worker in gathered), Counter()) for k in range(4)]
-
     def get_metric(self, reset: bool = False) -> Dict[str, float]:
-        true_positives, false_positives, false_negatives, labels = self._counts()
+        true_positives, false_positives, false_negatives, labels = sum_over_workers(
+            [self._true_positives, self._false_positives, self._false_negatives, self._labels]
+        )
         positive = sorted(label for label in labels if label != self._negative_label)
         metrics: Dict[str, float] = {}
         f1s = []
@@ -68,6 +62,15 @@ class LabelF1(Metric):
         self._false_positives: Counter = Counter()
         self._false_negatives: Counter = Counter()
         self._labels: Counter = Counter()
+
+
+def sum_over_workers(counters: List[Counter]) -> List[Counter]:
+    """The counters summed over all workers in distributed training (as they are otherwise)."""
+    if not is_distributed():
+        return counters
+    gathered: List[List[Counter]] = [None] * dist.get_world_size()  # type: ignore
+    dist.all_gather_object(gathered, counters)
+    return [sum((worker[k] for worker in gathered), Counter()) for k in range(len(counters))]
 
 
 def _prf(true_positives: int, false_positives: int, false_negatives: int):
