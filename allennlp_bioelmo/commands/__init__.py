@@ -1,2 +1,3 @@
+from allennlp_bioelmo.commands.bioelmo_convert import BioElmoConvert
 from allennlp_bioelmo.commands.bioelmo_embed import BioElmoEmbed
 from allennlp_bioelmo.commands.bioelmo_info import BioElmoInfo
