@@ -1,3 +1,5 @@
 from allennlp_bioelmo.commands.bioelmo_convert import BioElmoConvert
 from allennlp_bioelmo.commands.bioelmo_embed import BioElmoEmbed
+from allennlp_bioelmo.commands.bioelmo_finetune import BioElmoFinetune
 from allennlp_bioelmo.commands.bioelmo_info import BioElmoInfo
+from allennlp_bioelmo.commands.bioelmo_perplexity import BioElmoPerplexity

@@ -13,7 +13,8 @@ def test_prints_components_and_bilm_shape():
     result = allennlp("bioelmo-info", "--options-file", BUNDLED_OPTIONS, "--weight-file", BUNDLED_WEIGHTS, "--json")
     info = json.loads(result.stdout)
     assert info["components"]["TokenEmbedder"] == ["bioelmo", "bioelmo_cached"]
-    assert info["components"]["Subcommand"] == ["bioelmo-convert", "bioelmo-embed", "bioelmo-info"]
+    assert info["components"]["Subcommand"] == [
+        "bioelmo-convert", "bioelmo-embed", "bioelmo-finetune", "bioelmo-info", "bioelmo-perplexity"]
     assert "bioelmo_characters" in info["components"]["TokenIndexer"]
     assert "bio_conll" in info["components"]["DatasetReader"]
     assert info["bilm"]["output_dim"] == 32 and info["bilm"]["weights_match_options"] is True

@@ -1,0 +1,162 @@
+"""
+The BioELMo biLM as a language model: `BiLm` plus a softmax over the vocabulary shared by both
+directions (as in bilm-tf). Sentence-level and stateless: every sentence is read between `<S>`
+and `</S>`; the forward LM predicts each next token (the last prediction is `</S>`), the backward
+LM each previous one (the last is `<S>`). Training uses a sampled softmax (log-uniform negatives,
+the sampler bilm-tf uses, with TensorFlow's log-expected-count correction); evaluation the full one.
+"""
+import math
+from typing import Dict, List, Optional
+
+import numpy
+import torch
+
+from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
+from allennlp_bioelmo.modules.bilm import BiLm
+from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.modules.bilm_weights import (
+    TF_FORGET_BIAS,
+    bilm_order_to_tf_gates,
+    lstm_dataset_prefix,
+    load_bilm_tf_weights,
+)
+
+
+class BiLmLanguageModel(torch.nn.Module):
+    """
+    # Parameters
+
+    options : `BiLmOptions`
+    vocabulary : `List[str]`
+        One token per id, the released vocabulary format (must contain `<S>`, `</S>`, `<UNK>`).
+    """
+
+    def __init__(self, options: BiLmOptions, vocabulary: List[str]) -> None:
+        super().__init__()
+        missing = [t for t in ("<S>", "</S>", "<UNK>") if t not in vocabulary]
+        if missing:
+            raise ValueError(f"the vocabulary lacks {missing}")
+        self.options = options
+        self.vocabulary = list(vocabulary)
+        self.token_to_id = {token: i for i, token in enumerate(self.vocabulary)}
+        self.bilm = BiLm(options)
+        self.softmax_weight = torch.nn.Parameter(torch.randn(len(vocabulary), options.projection_dim) * 0.01)
+        self.softmax_bias = torch.nn.Parameter(torch.zeros(len(vocabulary)))
+        self._mapper = BioElmoCharacterMapper(max_characters=options.max_characters_per_token)
+
+    @classmethod
+    def from_files(cls, options_file: str, vocabulary: List[str], weight_file: Optional[str] = None,
+                   softmax_file: Optional[str] = None) -> "BiLmLanguageModel":
+        options = BiLmOptions.from_file(options_file)
+        model = cls(options, vocabulary)
+        if weight_file:
+            model.bilm.load_state_dict(load_bilm_tf_weights(weight_file, options))
+        if softmax_file:
+            import h5py
+
+            with h5py.File(softmax_file, "r") as handle:
+                weight, bias = handle["W"][...], handle["b"][...]
+            if weight.shape != tuple(model.softmax_weight.shape):
+                raise ValueError(f"{softmax_file}: softmax W has shape {weight.shape}, expected "
+                                 f"{tuple(model.softmax_weight.shape)} (vocabulary size x projection_dim)")
+            model.softmax_weight.data.copy_(torch.from_numpy(weight))
+            model.softmax_bias.data.copy_(torch.from_numpy(bias))
+        return model
+
+    # ---- batches ------------------------------------------------------------------------------
+
+    def batch(self, sentences: List[List[str]]) -> Dict[str, torch.Tensor]:
+        """Character ids and the forward/backward target ids of whitespace-tokenized sentences."""
+        unknown = self.token_to_id["<UNK>"]
+        width = max(1, max(len(s) for s in sentences))
+        ids = torch.zeros(len(sentences), width, self._mapper.max_characters, dtype=torch.long)
+        # targets per position of the boundary-extended sequence (0 = <S> ... n + 1 = </S>); -1 = none
+        forward = torch.full((len(sentences), width + 2), -1, dtype=torch.long)
+        backward = torch.full((len(sentences), width + 2), -1, dtype=torch.long)
+        for row, sentence in enumerate(sentences):
+            token_ids = [self.token_to_id["<S>"]] + [self.token_to_id.get(t, unknown) for t in sentence] + [
+                self.token_to_id["</S>"]]
+            for column, token in enumerate(sentence):
+                ids[row, column] = torch.tensor(self._mapper.convert_word_to_char_ids(token))
+            n = len(sentence)
+            forward[row, : n + 1] = torch.tensor(token_ids[1:])
+            backward[row, 1 : n + 2] = torch.tensor(token_ids[:-1])
+        return {"character_ids": ids, "forward_targets": forward, "backward_targets": backward}
+
+    # ---- losses -------------------------------------------------------------------------------
+
+    def _top_states(self, character_ids: torch.Tensor):
+        top = self.bilm(character_ids)["activations"][-1]  # (batch, T + 2, 2 * proj)
+        proj = self.options.projection_dim
+        return top[..., :proj], top[..., proj:]
+
+    def forward(self, character_ids: torch.Tensor, forward_targets: torch.Tensor, backward_targets: torch.Tensor,
+                num_samples: int = 0) -> Dict[str, torch.Tensor]:
+        """
+        Mean negative log-likelihood per predicted token of each direction: full softmax when
+        `num_samples` is 0, sampled softmax with that many log-uniform negatives otherwise.
+        """
+        forward_states, backward_states = self._top_states(character_ids)
+        result = {}
+        for name, states, targets in (("forward", forward_states, forward_targets),
+                                      ("backward", backward_states, backward_targets)):
+            chosen = targets >= 0
+            hidden, gold = states[chosen], targets[chosen]
+            if num_samples:
+                nll = self._sampled_nll(hidden, gold, num_samples)
+            else:
+                logits = torch.nn.functional.linear(hidden, self.softmax_weight, self.softmax_bias)
+                nll = torch.nn.functional.cross_entropy(logits, gold, reduction="none")
+            result[f"{name}_nll"] = nll.sum()
+            result[f"{name}_tokens"] = torch.tensor(int(chosen.sum()))
+        result["loss"] = (result["forward_nll"] + result["backward_nll"]) / (
+            result["forward_tokens"] + result["backward_tokens"]).clamp(min=1)
+        return result
+
+    def _sampled_nll(self, hidden: torch.Tensor, gold: torch.Tensor, num_samples: int) -> torch.Tensor:
+        vocab = len(self.vocabulary)
+        # log-uniform (Zipfian) sampler over ids sorted by frequency, as TF's default candidate sampler
+        uniform = torch.rand(num_samples)
+        sampled = (torch.exp(uniform * math.log(vocab + 1)) - 1).long().clamp(0, vocab - 1)
+
+        def log_expected(ids: torch.Tensor) -> torch.Tensor:
+            probability = (torch.log((ids + 2).double()) - torch.log((ids + 1).double())) / math.log(vocab + 1)
+            return torch.log(-torch.expm1(num_samples * torch.log1p(-probability))).float()
+
+        true_logit = (hidden * self.softmax_weight[gold]).sum(-1) + self.softmax_bias[gold] - log_expected(gold)
+        sampled_logits = hidden @ self.softmax_weight[sampled].t() + self.softmax_bias[sampled] - log_expected(sampled)
+        sampled_logits = sampled_logits.masked_fill(sampled.unsqueeze(0) == gold.unsqueeze(1), -1e30)  # accidental hits
+        logits = torch.cat([true_logit.unsqueeze(1), sampled_logits], dim=1)
+        return -torch.log_softmax(logits, dim=1)[:, 0]
+
+    # ---- export -------------------------------------------------------------------------------
+
+    def bilm_tf_arrays(self) -> Dict[str, numpy.ndarray]:
+        """The biLM in bilm-tf's `dump_weights` layout (the inverse of `load_bilm_tf_weights`)."""
+        options, state = self.options, {k: v.detach().cpu().float().numpy() for k, v in self.bilm.state_dict().items()}
+        arrays = {"char_embed": state["character_encoder.char_embedding.weight"][1:]}
+        for i in range(len(options.filters)):
+            arrays[f"CNN/W_cnn_{i}"] = state[f"character_encoder.convolutions.{i}.weight"].transpose(2, 1, 0)[None]
+            arrays[f"CNN/b_cnn_{i}"] = state[f"character_encoder.convolutions.{i}.bias"]
+        n = options.n_filters
+        for k in range(options.n_highway):
+            weight, bias = state[f"character_encoder.highways.{k}.weight"], state[f"character_encoder.highways.{k}.bias"]
+            arrays[f"CNN_high_{k}/W_transform"], arrays[f"CNN_high_{k}/W_carry"] = weight[:n].T, weight[n:].T
+            arrays[f"CNN_high_{k}/b_transform"], arrays[f"CNN_high_{k}/b_carry"] = bias[:n], bias[n:]
+        if "character_encoder.projection.weight" in state:
+            arrays["CNN_proj/W_proj"] = state["character_encoder.projection.weight"].T
+            arrays["CNN_proj/b_proj"] = state["character_encoder.projection.bias"]
+        cell = options.lstm_dim
+        for direction in (0, 1):
+            for layer in range(options.n_layers):
+                name, prefix = f"lstm.layers.{layer}.{direction}", lstm_dataset_prefix(direction, layer)
+                kernel = numpy.concatenate([state[f"{name}.input_kernel"], state[f"{name}.recurrent_kernel"]], axis=0)
+                bias = state[f"{name}.bias"].copy()
+                bias[cell : 2 * cell] -= TF_FORGET_BIAS
+                arrays[f"{prefix}/W_0"] = bilm_order_to_tf_gates(kernel, cell)
+                arrays[f"{prefix}/B"] = bilm_order_to_tf_gates(bias, cell)
+                arrays[f"{prefix}/W_P_0"] = state[f"{name}.projection_kernel"]
+        return {name: numpy.ascontiguousarray(value, dtype=numpy.float32) for name, value in arrays.items()}
+
+    def softmax_arrays(self) -> Dict[str, numpy.ndarray]:
+        return {"W": self.softmax_weight.detach().cpu().numpy(), "b": self.softmax_bias.detach().cpu().numpy()}

@@ -1,0 +1,105 @@
+"""bioelmo-perplexity, bioelmo-finetune and the language model behind them, on tiny models."""
+import json
+import math
+import os
+
+import h5py
+import numpy
+import pytest
+import torch
+
+from allennlp_bioelmo.commands.bioelmo_finetune import finetune
+from allennlp_bioelmo.commands.bioelmo_perplexity import perplexity
+from allennlp_bioelmo.common.config_variables import FIXTURES
+from allennlp_bioelmo.modules.bilm import BiLm
+from allennlp_bioelmo.modules.bilm_language_model import BiLmLanguageModel
+from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.testing.bilm_fixtures import SMALL_OPTIONS
+from tests.commands.cli import allennlp_in_process
+from tests.modules.bilm_test_utils import char_ids
+
+VOCABULARY = ["<S>", "</S>", "<UNK>", "the", "gene", "p53", "binds", "DNA", "."]
+TEXT = ["the gene binds DNA .", "p53 binds DNA .", "the p53 gene .", "p53 binds the gene ."] * 4
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "vocab.txt").write_text("\n".join(VOCABULARY) + "\n")
+    (tmp_path / "train.txt").write_text("\n".join(TEXT) + "\n")
+    (tmp_path / "options.json").write_text(json.dumps(SMALL_OPTIONS))
+    return tmp_path
+
+
+def test_perplexity_equals_a_hand_computation():
+    torch.manual_seed(1)
+    model = BiLmLanguageModel(BiLmOptions.from_dict(SMALL_OPTIONS), VOCABULARY)
+    torch.nn.init.normal_(model.softmax_weight, std=0.5)
+    sentences = [["the", "gene", "binds"], ["p53", "unknownword"]]
+    result = perplexity(model, sentences, batch_size=1)
+    # by hand: log-softmax of the top layer's halves, forward predicts the next token, backward the previous
+    weight, bias = model.softmax_weight.detach().numpy(), model.softmax_bias.detach().numpy()
+    forward_nll, backward_nll, count = 0.0, 0.0, 0
+    with torch.no_grad():
+        for sentence in sentences:
+            top = model.bilm(char_ids([sentence]))["activations"][-1][0].numpy()
+            ids = [0] + [VOCABULARY.index(w) if w in VOCABULARY else 2 for w in sentence] + [1]
+            for position in range(len(ids) - 1):
+                logits = top[position, :16] @ weight.T + bias
+                forward_nll -= logits[ids[position + 1]] - numpy.log(numpy.exp(logits).sum())
+                logits = top[position + 1, 16:] @ weight.T + bias
+                backward_nll -= logits[ids[position]] - numpy.log(numpy.exp(logits).sum())
+                count += 1
+    assert result["tokens"] == count == 7
+    assert result["forward"] == pytest.approx(math.exp(forward_nll / count), rel=1e-5)
+    assert result["backward"] == pytest.approx(math.exp(backward_nll / count), rel=1e-5)
+
+
+def test_finetuning_lowers_training_perplexity_and_exports_a_loadable_bilm(files):
+    vocab, train, options = str(files / "vocab.txt"), str(files / "train.txt"), str(files / "options.json")
+    torch.manual_seed(0)
+    before = perplexity(BiLmLanguageModel.from_files(options, VOCABULARY), [s.split() for s in TEXT])
+    result = finetune(options, vocab, train, str(files / "out"), epochs=20, batch_size=4, learning_rate=0.01,
+                      num_samples=4, checkpoint_every=10)
+    assert result["steps"] == 80 and result["tokens_per_second"] > 0
+    assert result["train_forward"] < 0.7 * before["forward"] and result["train_backward"] < 0.7 * before["backward"]
+
+    # the export reproduces the trained biLM, loaded the way the bioelmo embedder loads it
+    exported = BiLm.from_files(str(files / "out" / "options.json"), str(files / "out" / "weights.hdf5"))
+    trained = BiLmLanguageModel.from_files(str(files / "out" / "options.json"), VOCABULARY)
+    trained.load_state_dict(torch.load(files / "out" / "checkpoint.th", weights_only=False)["model"])
+    ids = char_ids([s.split() for s in TEXT[:4]])
+    with torch.no_grad():
+        for a, b in zip(trained.bilm(ids)["activations"], exported(ids)["activations"]):
+            assert float((a - b).abs().max()) <= 1e-5
+    again = perplexity(BiLmLanguageModel.from_files(str(files / "out" / "options.json"), VOCABULARY,
+                                                    str(files / "out" / "weights.hdf5"), str(files / "out" / "softmax.hdf5")),
+                       [s.split() for s in TEXT])
+    assert again["forward"] == pytest.approx(result["train_forward"], rel=1e-4)
+
+
+def test_resume_continues_from_the_last_checkpoint(files, capsys):
+    vocab, train, options = str(files / "vocab.txt"), str(files / "train.txt"), str(files / "options.json")
+    kwargs = dict(batch_size=4, learning_rate=0.01, num_samples=4, checkpoint_every=2, epochs=2)
+    finetune(options, vocab, train, str(files / "interrupted"), max_steps=4, **kwargs)  # "killed" after step 4
+    resumed = finetune(options, vocab, train, str(files / "interrupted"), max_steps=6, **kwargs)
+    assert "resuming from step 4" in capsys.readouterr().out
+    straight = finetune(options, vocab, train, str(files / "straight"), max_steps=6, **kwargs)
+    assert resumed["steps"] == straight["steps"] == 6
+    with h5py.File(files / "interrupted" / "weights.hdf5", "r") as a, h5py.File(files / "straight" / "weights.hdf5", "r") as b:
+        for name in ("char_embed", "RNN_0/RNN/MultiRNNCell/Cell1/LSTMCell/W_0"):
+            numpy.testing.assert_allclose(a[name][...], b[name][...], atol=1e-6)
+
+
+def test_perplexity_of_the_converted_tensorflow_checkpoint_through_the_cli(tmp_path, capsys):
+    checkpoint = os.path.join(FIXTURES, "tf_checkpoint")
+    options = os.path.join(checkpoint, "options.json")
+    weights = tmp_path / "weights.hdf5"
+    allennlp_in_process("bioelmo-convert", checkpoint, options, str(weights))
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("\n".join(["<S>", "</S>", "<UNK>", "the", "gene", "p53", "binds", "DNA", ".", "cells"]) + "\n")
+    text = tmp_path / "text.txt"
+    text.write_text("the gene binds DNA .\np53 cells .\n")
+    allennlp_in_process("bioelmo-perplexity", str(text), "--options-file", options, "--vocab-file", str(vocab),
+                        "--weight-file", str(weights), "--softmax-file", str(tmp_path / "weights.softmax.hdf5"))
+    printed = capsys.readouterr().out
+    assert "forward perplexity" in printed and "(10 predicted tokens per direction)" in printed
