@@ -103,3 +103,25 @@ def test_perplexity_of_the_converted_tensorflow_checkpoint_through_the_cli(tmp_p
                         "--weight-file", str(weights), "--softmax-file", str(tmp_path / "weights.softmax.hdf5"))
     printed = capsys.readouterr().out
     assert "forward perplexity" in printed and "(10 predicted tokens per direction)" in printed
+
+
+def test_finetune_the_converted_tensorflow_checkpoint_through_the_cli(tmp_path, capsys):
+    checkpoint = os.path.join(FIXTURES, "tf_checkpoint")
+    options = os.path.join(checkpoint, "options.json")
+    weights = tmp_path / "weights.hdf5"
+    allennlp_in_process("bioelmo-convert", checkpoint, options, str(weights))
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("\n".join(["<S>", "</S>", "<UNK>", "the", "gene", "p53", "binds", "DNA", ".", "cells"]) + "\n")
+    text = tmp_path / "text.txt"
+    text.write_text("the gene binds DNA .\np53 cells .\n")
+    softmax = str(tmp_path / "weights.softmax.hdf5")
+    model = BiLmLanguageModel.from_files(options, vocab.read_text().split(), str(weights), softmax)
+    before = perplexity(model, [line.split() for line in text.read_text().splitlines()])
+    capsys.readouterr()
+    allennlp_in_process("bioelmo-finetune", str(text), str(tmp_path / "tuned"), "--options-file", options,
+                        "--vocab-file", str(vocab), "--weight-file", str(weights), "--softmax-file", softmax,
+                        "--epochs", "30", "--batch-size", "2", "--learning-rate", "0.01", "--num-samples", "5")
+    tuned = BiLmLanguageModel.from_files(str(tmp_path / "tuned" / "options.json"), vocab.read_text().split(),
+                                         str(tmp_path / "tuned" / "weights.hdf5"), str(tmp_path / "tuned" / "softmax.hdf5"))
+    after = perplexity(tuned, [line.split() for line in text.read_text().splitlines()])
+    assert after["forward"] < before["forward"] and after["backward"] < before["backward"]
