@@ -90,38 +90,39 @@ def test_resume_continues_from_the_last_checkpoint(files, capsys):
             numpy.testing.assert_allclose(a[name][...], b[name][...], atol=1e-6)
 
 
-def test_perplexity_of_the_converted_tensorflow_checkpoint_through_the_cli(tmp_path, capsys):
-    checkpoint = os.path.join(FIXTURES, "tf_checkpoint")
-    options = os.path.join(checkpoint, "options.json")
+@pytest.fixture
+def converted(tmp_path):
+    """The TensorFlow-written fixture checkpoint converted through the CLI, with a vocabulary and text."""
+    options = os.path.join(FIXTURES, "tf_checkpoint", "options.json")
     weights = tmp_path / "weights.hdf5"
-    allennlp_in_process("bioelmo-convert", checkpoint, options, str(weights))
+    allennlp_in_process("bioelmo-convert", os.path.join(FIXTURES, "tf_checkpoint"), options, str(weights))
     vocab = tmp_path / "vocab.txt"
     vocab.write_text("\n".join(["<S>", "</S>", "<UNK>", "the", "gene", "p53", "binds", "DNA", ".", "cells"]) + "\n")
     text = tmp_path / "text.txt"
     text.write_text("the gene binds DNA .\np53 cells .\n")
-    allennlp_in_process("bioelmo-perplexity", str(text), "--options-file", options, "--vocab-file", str(vocab),
-                        "--weight-file", str(weights), "--softmax-file", str(tmp_path / "weights.softmax.hdf5"))
+    return {"options": options, "weights": str(weights), "softmax": str(tmp_path / "weights.softmax.hdf5"),
+            "vocab": str(vocab), "text": str(text), "sentences": [["the", "gene", "binds", "DNA", "."], ["p53", "cells", "."]],
+            "vocabulary": vocab.read_text().split()}
+
+
+def test_perplexity_of_the_converted_tensorflow_checkpoint_through_the_cli(converted, capsys):
+    capsys.readouterr()
+    allennlp_in_process("bioelmo-perplexity", converted["text"], "--options-file", converted["options"],
+                        "--vocab-file", converted["vocab"], "--weight-file", converted["weights"],
+                        "--softmax-file", converted["softmax"])
     printed = capsys.readouterr().out
     assert "forward perplexity" in printed and "(10 predicted tokens per direction)" in printed
 
 
-def test_finetune_the_converted_tensorflow_checkpoint_through_the_cli(tmp_path, capsys):
-    checkpoint = os.path.join(FIXTURES, "tf_checkpoint")
-    options = os.path.join(checkpoint, "options.json")
-    weights = tmp_path / "weights.hdf5"
-    allennlp_in_process("bioelmo-convert", checkpoint, options, str(weights))
-    vocab = tmp_path / "vocab.txt"
-    vocab.write_text("\n".join(["<S>", "</S>", "<UNK>", "the", "gene", "p53", "binds", "DNA", ".", "cells"]) + "\n")
-    text = tmp_path / "text.txt"
-    text.write_text("the gene binds DNA .\np53 cells .\n")
-    softmax = str(tmp_path / "weights.softmax.hdf5")
-    model = BiLmLanguageModel.from_files(options, vocab.read_text().split(), str(weights), softmax)
-    before = perplexity(model, [line.split() for line in text.read_text().splitlines()])
-    capsys.readouterr()
-    allennlp_in_process("bioelmo-finetune", str(text), str(tmp_path / "tuned"), "--options-file", options,
-                        "--vocab-file", str(vocab), "--weight-file", str(weights), "--softmax-file", softmax,
-                        "--epochs", "30", "--batch-size", "2", "--learning-rate", "0.01", "--num-samples", "5")
-    tuned = BiLmLanguageModel.from_files(str(tmp_path / "tuned" / "options.json"), vocab.read_text().split(),
+def test_finetune_the_converted_tensorflow_checkpoint_through_the_cli(converted, tmp_path):
+    model = BiLmLanguageModel.from_files(converted["options"], converted["vocabulary"], converted["weights"],
+                                         converted["softmax"])
+    before = perplexity(model, converted["sentences"])
+    allennlp_in_process("bioelmo-finetune", converted["text"], str(tmp_path / "tuned"), "--options-file",
+                        converted["options"], "--vocab-file", converted["vocab"], "--weight-file", converted["weights"],
+                        "--softmax-file", converted["softmax"], "--epochs", "30", "--batch-size", "2",
+                        "--learning-rate", "0.01", "--num-samples", "5")
+    tuned = BiLmLanguageModel.from_files(str(tmp_path / "tuned" / "options.json"), converted["vocabulary"],
                                          str(tmp_path / "tuned" / "weights.hdf5"), str(tmp_path / "tuned" / "softmax.hdf5"))
-    after = perplexity(tuned, [line.split() for line in text.read_text().splitlines()])
+    after = perplexity(tuned, converted["sentences"])
     assert after["forward"] < before["forward"] and after["backward"] < before["backward"]
