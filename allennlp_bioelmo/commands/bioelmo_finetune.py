@@ -11,7 +11,6 @@ import shutil
 import time
 from typing import Dict, List, Optional
 
-import h5py
 import torch
 from allennlp.commands.subcommand import Subcommand
 from tqdm import tqdm
@@ -20,8 +19,9 @@ from allennlp_bioelmo.commands.bioelmo_embed import read_sentences
 from allennlp_bioelmo.commands.bioelmo_perplexity import perplexity
 from allennlp_bioelmo.compat import atomic_torch_save
 from allennlp_bioelmo.modules.bilm_language_model import BiLmLanguageModel
+from allennlp_bioelmo.modules.bilm_weights import write_bilm_tf_weights
 from allennlp_bioelmo.modules.token_embedders.bioelmo_token_embedder import read_vocabulary_file
-from allennlp_bioelmo.testing.bilm_fixtures import write_bilm_tf_weights
+
 
 
 def _batches(sentences: List[List[str]], batch_size: int, epoch: int, seed: int) -> List[List[List[str]]]:
@@ -90,9 +90,7 @@ def finetune(
     elapsed = time.perf_counter() - started
 
     write_bilm_tf_weights(os.path.join(output_dir, "weights.hdf5"), model.bilm_tf_arrays())
-    with h5py.File(os.path.join(output_dir, "softmax.hdf5"), "w") as handle:
-        for name, values in model.softmax_arrays().items():
-            handle.create_dataset(name, data=values)
+    write_bilm_tf_weights(os.path.join(output_dir, "softmax.hdf5"), model.softmax_arrays())
     with open(os.path.join(output_dir, "options.json"), "w", encoding="utf-8") as handle:
         json.dump({**model.options.to_dict(), "n_tokens_vocab": len(vocabulary)}, handle, indent=2)
     if os.path.abspath(vocab_file) != os.path.abspath(os.path.join(output_dir, "vocab.txt")):

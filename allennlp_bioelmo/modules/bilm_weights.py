@@ -1,5 +1,5 @@
 """
-Reading the HDF5 weight file that bilm-tf's `dump_weights` writes (the released BioELMo `weights`).
+Reading (and writing) the HDF5 weight file that bilm-tf's `dump_weights` writes (the released BioELMo `weights`).
 
 Layout (`d` = direction, 0 forward / 1 backward; `l` = LSTM layer; `i` = CNN filter; `k` = highway):
 
@@ -124,6 +124,15 @@ def read_bilm_tf_datasets(weight_file: str, options: BiLmOptions) -> Dict[str, n
                 f"{options.n_layers} that options {options.source} say"
             )
     return arrays
+
+
+def write_bilm_tf_weights(weight_file: str, arrays: Dict[str, numpy.ndarray]) -> None:
+    """Write arrays under their slash-separated names as nested HDF5 groups, as bilm-tf does."""
+    import h5py
+
+    with h5py.File(weight_file, "w") as handle:
+        for name, values in arrays.items():
+            handle.create_dataset(name, data=values)
 
 
 def load_bilm_tf_weights(weight_file: str, options: BiLmOptions) -> Dict[str, torch.Tensor]:

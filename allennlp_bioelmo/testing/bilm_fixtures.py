@@ -15,7 +15,7 @@ from typing import Dict, Iterable, Optional, Tuple
 import numpy
 
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions
-from allennlp_bioelmo.modules.bilm_weights import bilm_tf_dataset_shapes
+from allennlp_bioelmo.modules.bilm_weights import bilm_tf_dataset_shapes, write_bilm_tf_weights
 
 # The BioELMo release's network (Jin et al. 2019), in bilm-tf's training options form.
 FULL_BIOELMO_OPTIONS = {
@@ -79,15 +79,6 @@ def random_bilm_tf_weights(options: BiLmOptions, seed: int = 0) -> Dict[str, num
             values = rng.normal(0.0, fan_in ** -0.5, shape)
         arrays[name] = values.astype(numpy.float32)
     return arrays
-
-
-def write_bilm_tf_weights(weight_file: str, arrays: Dict[str, numpy.ndarray]) -> None:
-    """Write arrays under their slash-separated names as nested HDF5 groups, as bilm-tf does."""
-    import h5py
-
-    with h5py.File(weight_file, "w") as handle:
-        for name, values in arrays.items():
-            handle.create_dataset(name, data=values)
 
 
 def write_vocabulary(vocab_file: str, tokens: Iterable[str]) -> None:

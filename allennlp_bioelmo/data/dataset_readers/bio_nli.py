@@ -1,4 +1,3 @@
-import json
 from typing import Dict, Iterable, Optional
 
 from allennlp.data.dataset_readers.dataset_reader import DatasetReader
@@ -7,7 +6,7 @@ from allennlp.data.instance import Instance
 from allennlp.data.token_indexers import TokenIndexer
 from allennlp.data.tokenizers import Token
 
-from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, default_token_indexers, read_lines
+from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, default_token_indexers, read_json_lines
 from allennlp_bioelmo.data.tokenizers.bio_regex_tokenizer import BioRegexTokenizer
 
 LABELS = ("entailment", "contradiction", "neutral")
@@ -46,14 +45,8 @@ class BioNliDatasetReader(DatasetReader):
 
     def _records(self, file_path: str):
         any_line = False
-        for line_number, line in read_lines(file_path):
-            if not line.strip():
-                continue
+        for line_number, record in read_json_lines(file_path):
             any_line = True
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise DataFormatError(file_path, line_number, f"not valid JSON: {error.msg}")
             missing = [key for key in ("sentence1", "sentence2") if not isinstance(record.get(key), str)]
             if missing:
                 raise DataFormatError(file_path, line_number, f"missing or non-string {missing} (MedNLI format expected)")

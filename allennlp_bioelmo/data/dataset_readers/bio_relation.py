@@ -9,7 +9,12 @@ from allennlp.data.instance import Instance
 from allennlp.data.token_indexers import TokenIndexer
 from allennlp.data.tokenizers import Token
 
-from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, default_token_indexers, read_lines
+from allennlp_bioelmo.data.dataset_readers.reader_utils import (
+    DataFormatError,
+    default_token_indexers,
+    read_json_lines,
+    read_lines,
+)
 from allennlp_bioelmo.data.tokenizers.bio_regex_tokenizer import BioRegexTokenizer
 
 FORMATS = ("auto", "tsv", "marked_jsonl", "span_jsonl", "dygie")
@@ -136,14 +141,14 @@ class BioRelationDatasetReader(DatasetReader):
                 raise DataFormatError(file_path, line_number, str(error))
 
     def _marked_jsonl(self, file_path: str, lines) -> Iterator[Example]:
-        for line_number, record in _json_lines(file_path, lines):
+        for line_number, record in read_json_lines(file_path, lines):
             try:
                 yield self._marked_example(record, {"line": line_number})
             except ValueError as error:
                 raise DataFormatError(file_path, line_number, str(error))
 
     def _span_jsonl(self, file_path: str, lines) -> Iterator[Example]:
-        for line_number, record in _json_lines(file_path, lines):
+        for line_number, record in read_json_lines(file_path, lines):
             try:
                 yield self._span_example(record, {"line": line_number})
             except ValueError as error:
@@ -218,7 +223,7 @@ class BioRelationDatasetReader(DatasetReader):
         return self._from_text(text, spans[0], spans[1], head.get("type"), tail.get("type"), record.get("label"), metadata)
 
     def _dygie(self, file_path: str, lines) -> Iterator[Example]:
-        for line_number, record in _json_lines(file_path, lines):
+        for line_number, record in read_json_lines(file_path, lines):
             try:
                 sentences = _require(record, "sentences")
             except ValueError as error:
@@ -347,19 +352,6 @@ def _detect_format(first_line: str) -> str:
     if "head" in record:
         return "span_jsonl"
     return "marked_jsonl"
-
-
-def _json_lines(file_path: str, lines) -> Iterator[Tuple[int, dict]]:
-    for line_number, line in lines:
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataFormatError(file_path, line_number, f"not valid JSON: {error.msg}")
-        if not isinstance(record, dict):
-            raise DataFormatError(file_path, line_number, "expected a JSON object")
-        yield line_number, record
 
 
 def _require(record: dict, key: str):

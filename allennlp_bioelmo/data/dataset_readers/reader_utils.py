@@ -1,8 +1,9 @@
 """
 What every reader shares: line reading with UTF-8 checks, and errors that name file and line.
 """
+import json
 import os
-from typing import Dict, Iterator, Tuple
+from typing import Dict, Iterable, Iterator, Optional, Tuple
 
 from allennlp.common.file_utils import cached_path
 from allennlp.data.token_indexers import TokenIndexer
@@ -38,3 +39,17 @@ def read_lines(file_path: str) -> Iterator[Tuple[int, str]]:
                     file_path, line_number, f"not valid UTF-8 (byte offset {error.start} in the line)"
                 )
             yield line_number, line.rstrip("\n").rstrip("\r")
+
+
+def read_json_lines(file_path: str, lines: Optional[Iterable[Tuple[int, str]]] = None) -> Iterator[Tuple[int, dict]]:
+    """(line number, JSON object) for every non-blank line (of `lines`, default the file's)."""
+    for line_number, line in read_lines(file_path) if lines is None else lines:
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DataFormatError(file_path, line_number, f"not valid JSON: {error.msg}")
+        if not isinstance(record, dict):
+            raise DataFormatError(file_path, line_number, "expected a JSON object")
+        yield line_number, record
