@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper  # noqa: E402
 from allennlp_bioelmo.modules.bilm import BiLm  # noqa: E402
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions  # noqa: E402
+from real_corpus import column_file_sentences  # noqa: E402
 from allennlp_bioelmo.testing.bilm_fixtures import (  # noqa: E402
     FULL_BIOELMO_OPTIONS,
     write_bilm_fixture,
@@ -37,13 +38,7 @@ def corpus_sentences(rng: random.Random):
     token repetition within a batch is realistic; otherwise sentences of random lowercase words.
     """
     if os.path.exists(SHARED_CORPUS):
-        sentences, current = [], []
-        for line in open(SHARED_CORPUS, encoding="utf-8"):
-            if line.strip():
-                current.append(line.split("\t")[0])
-            elif current:
-                sentences.append(current)
-                current = []
+        sentences = column_file_sentences(SHARED_CORPUS)
         return [s for s in sentences if 10 <= len(s) <= 40], "NCBI-disease train sentences"
     words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 12))) for _ in range(5000)]
     return [[rng.choice(words) for _ in range(rng.randint(10, 40))] for _ in range(2000)], "random words"

@@ -16,6 +16,18 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
 
+def column_file_sentences(path: str):
+    """Sentences (token lists) of an IOB/CoNLL column file: first column, blank lines between sentences."""
+    sentences, current = [], []
+    for line in open(path, encoding="utf-8"):
+        if line.strip():
+            current.append(line.split("\t")[0].split()[0])
+        elif current:
+            sentences.append(current)
+            current = []
+    return sentences + ([current] if current else [])
+
+
 def run_one(config: str, env: dict, setting: str, epochs: int, extra: dict) -> dict:
     """Runs in a child process: trains, returns the figures."""
     os.environ.update(env)

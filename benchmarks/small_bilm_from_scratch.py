@@ -20,21 +20,14 @@ from allennlp_bioelmo.commands.bioelmo_perplexity import perplexity  # noqa: E40
 from allennlp_bioelmo.common.config_variables import REPOSITORY_ROOT  # noqa: E402
 from allennlp_bioelmo.modules.bilm_language_model import BiLmLanguageModel  # noqa: E402
 from allennlp_bioelmo.testing.bilm_fixtures import SMALL_OPTIONS  # noqa: E402
+from real_corpus import column_file_sentences  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(REPOSITORY_ROOT), "shared", "data")
 SOURCES = {"train": ["ncbi-disease/train.txt", "bc2gm/train.tsv"], "heldout": ["ncbi-disease/dev.txt", "bc2gm/devel.tsv"]}
 
 
 def sentences(paths):
-    result, current = [], []
-    for path in paths:
-        for line in open(os.path.join(SHARED, path), encoding="utf-8"):
-            if line.strip():
-                current.append(line.split("\t")[0])
-            elif current:
-                result.append(current)
-                current = []
-    return result
+    return [sentence for path in paths for sentence in column_file_sentences(os.path.join(SHARED, path))]
 
 
 def main():

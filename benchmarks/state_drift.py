@@ -21,25 +21,17 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from allennlp_bioelmo.common.config_variables import CONFIG_VARIABLE_DEFAULTS, FIXTURES  # noqa: E402
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper  # noqa: E402
 from allennlp_bioelmo.modules.token_embedders import BioElmoTokenEmbedder  # noqa: E402
+from real_corpus import column_file_sentences  # noqa: E402
 
 SHARED_TEST = os.path.join(os.path.dirname(FIXTURES), "..", "shared", "data", "ncbi-disease", "test.txt")
 
 
 def read_sentences(path: str, limit: int):
-    sentences, current = [], []
-    for line in open(path, encoding="utf-8"):
-        columns = line.split()
-        if not columns:
-            if current:
-                sentences.append(current)
-            current = []
-        elif path.endswith(".txt") and len(columns) > 1:
-            current.append(columns[0])  # IOB column file: first column is the token
-        else:
-            sentences.append(columns)
-    if current:
-        sentences.append(current)
-    return sentences[:limit]
+    """IOB column files (first column) or one whitespace-tokenized sentence per line."""
+    first = next((line for line in open(path, encoding="utf-8") if line.strip()), "")
+    if len(first.split()) > 1 and "\t" in first:
+        return column_file_sentences(path)[:limit]
+    return [line.split() for line in open(path, encoding="utf-8") if line.strip()][:limit]
 
 
 def main() -> None:
