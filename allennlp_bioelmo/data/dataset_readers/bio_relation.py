@@ -141,16 +141,17 @@ class BioRelationDatasetReader(DatasetReader):
                 raise DataFormatError(file_path, line_number, str(error))
 
     def _marked_jsonl(self, file_path: str, lines) -> Iterator[Example]:
-        for line_number, record in read_json_lines(file_path, lines):
-            try:
-                yield self._marked_example(record, {"line": line_number})
-            except ValueError as error:
-                raise DataFormatError(file_path, line_number, str(error))
+        return self._json_examples(file_path, lines, self._marked_example)
 
     def _span_jsonl(self, file_path: str, lines) -> Iterator[Example]:
+        return self._json_examples(file_path, lines, self._span_example)
+
+    @staticmethod
+    def _json_examples(file_path: str, lines, make_example) -> Iterator[Example]:
+        """One example per JSON line; a record `make_example` rejects is reported with its line."""
         for line_number, record in read_json_lines(file_path, lines):
             try:
-                yield self._span_example(record, {"line": line_number})
+                yield make_example(record, {"line": line_number})
             except ValueError as error:
                 raise DataFormatError(file_path, line_number, str(error))
 
