@@ -6,7 +6,7 @@ LM each previous one (the last is `<S>`). Training uses a sampled softmax (log-u
 the sampler bilm-tf uses, with TensorFlow's log-expected-count correction); evaluation the full one.
 """
 import math
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy
 import torch
@@ -20,6 +20,51 @@ from allennlp_bioelmo.modules.bilm_weights import (
     lstm_dataset_prefix,
     load_bilm_tf_weights,
 )
+
+
+def log_uniform_probabilities(ids: torch.Tensor, vocab_size: int) -> torch.Tensor:
+    """P(id) of the log-uniform (Zipfian) distribution over ids sorted by descending frequency."""
+    ids = ids.double()
+    return (torch.log(ids + 2) - torch.log(ids + 1)) / math.log(vocab_size + 1)
+
+
+def log_uniform_candidates(
+    vocab_size: int, num_samples: int, device: Optional[torch.device] = None
+) -> Tuple[torch.Tensor, int]:
+    """
+    `num_samples` *distinct* ids drawn from the log-uniform distribution, as TensorFlow's
+    `log_uniform_candidate_sampler(unique=True)` (bilm-tf's sampler): ids are drawn with
+    replacement until `num_samples` distinct ones have appeared. Returns them in order of first
+    appearance and the number of draws it took, which `log_expected_count` needs.
+    """
+    if not 0 < num_samples <= vocab_size:
+        raise ValueError(f"cannot draw {num_samples} distinct ids from a vocabulary of {vocab_size}")
+    log_range = math.log(vocab_size + 1)
+    draws = torch.empty(0, dtype=torch.long)
+    chunk = 2 * num_samples
+    while True:
+        uniform = torch.rand(chunk, dtype=torch.float64)
+        new = (torch.exp(uniform * log_range) - 1).long().clamp_(0, vocab_size - 1)
+        draws = torch.cat([draws, new])
+        distinct, inverse = torch.unique(draws, return_inverse=True)
+        if distinct.numel() >= num_samples:
+            break
+        chunk *= 2
+    # position of each distinct id's first draw; the sample ends at the num_samples-th new id
+    first = torch.full((distinct.numel(),), draws.numel(), dtype=torch.long)
+    first.scatter_reduce_(0, inverse, torch.arange(draws.numel()), reduce="amin")
+    first_sorted, order = torch.sort(first)
+    num_tries = int(first_sorted[num_samples - 1]) + 1
+    return distinct[order[:num_samples]].to(device), num_tries
+
+
+def log_expected_count(ids: torch.Tensor, vocab_size: int, num_tries: int) -> torch.Tensor:
+    """
+    log of the expected number of times `ids` appear in a unique log-uniform sample that took
+    `num_tries` draws: `log(1 - (1 - p)^num_tries)`, TensorFlow's correction for unique sampling.
+    """
+    probability = log_uniform_probabilities(ids, vocab_size)
+    return torch.log(-torch.expm1(num_tries * torch.log1p(-probability))).float()
 
 
 class BiLmLanguageModel(torch.nn.Module):
@@ -103,7 +148,7 @@ class BiLmLanguageModel(torch.nn.Module):
             chosen = targets >= 0
             hidden, gold = states[chosen], targets[chosen]
             if num_samples:
-                nll = self._sampled_nll(hidden, gold, num_samples)
+                nll = self.sampled_nll(hidden, gold, num_samples)
             else:
                 logits = torch.nn.functional.linear(hidden, self.softmax_weight, self.softmax_bias)
                 nll = torch.nn.functional.cross_entropy(logits, gold, reduction="none")
@@ -113,15 +158,12 @@ class BiLmLanguageModel(torch.nn.Module):
             result["forward_tokens"] + result["backward_tokens"]).clamp(min=1)
         return result
 
-    def _sampled_nll(self, hidden: torch.Tensor, gold: torch.Tensor, num_samples: int) -> torch.Tensor:
+    def sampled_nll(self, hidden: torch.Tensor, gold: torch.Tensor, num_samples: int) -> torch.Tensor:
         vocab = len(self.vocabulary)
-        # log-uniform (Zipfian) sampler over ids sorted by frequency, as TF's default candidate sampler
-        uniform = torch.rand(num_samples)
-        sampled = (torch.exp(uniform * math.log(vocab + 1)) - 1).long().clamp(0, vocab - 1)
+        sampled, num_tries = log_uniform_candidates(vocab, num_samples, device=hidden.device)
 
         def log_expected(ids: torch.Tensor) -> torch.Tensor:
-            probability = (torch.log((ids + 2).double()) - torch.log((ids + 1).double())) / math.log(vocab + 1)
-            return torch.log(-torch.expm1(num_samples * torch.log1p(-probability))).float()
+            return log_expected_count(ids, vocab, num_tries).to(hidden.dtype)
 
         true_logit = (hidden * self.softmax_weight[gold]).sum(-1) + self.softmax_bias[gold] - log_expected(gold)
         sampled_logits = hidden @ self.softmax_weight[sampled].t() + self.softmax_bias[sampled] - log_expected(sampled)

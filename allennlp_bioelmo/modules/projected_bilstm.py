@@ -85,13 +85,14 @@ class ProjectedLstmDirection(torch.nn.Module):
         if not needs_graph:
             return self._forward_in_place(packed_gates, batch_sizes, offsets, hidden, memory)
         full_batch = hidden.shape[0]
+        # One split rather than a slice per step: the backward of a slice materialises a zero
+        # tensor the size of all gates, once per step (quadratic in the sentence length).
+        step_gates = torch.split(packed_gates, list(batch_sizes))
         outputs: List[Optional[torch.Tensor]] = [None] * len(batch_sizes)
         steps = range(len(batch_sizes)) if self.go_forward else reversed(range(len(batch_sizes)))
         for step in steps:
             active = batch_sizes[step]
-            gates = torch.addmm(
-                packed_gates[offsets[step] : offsets[step] + active], hidden[:active], recurrent_kernel
-            )
+            gates = torch.addmm(step_gates[step], hidden[:active], recurrent_kernel)
             sigmoid_gates = torch.sigmoid(gates[:, : 3 * cell])
             new_memory = torch.tanh(gates[:, 3 * cell :])
             new_memory = (

@@ -8,7 +8,7 @@ import numpy
 import pytest
 import torch
 
-from allennlp_bioelmo.commands.bioelmo_finetune import finetune
+from allennlp_bioelmo.commands.bioelmo_finetune import finetune, learning_rate_factor
 from allennlp_bioelmo.commands.bioelmo_perplexity import perplexity
 from allennlp_bioelmo.common.config_variables import FIXTURES
 from allennlp_bioelmo.modules.bilm import BiLm
@@ -59,9 +59,17 @@ def test_finetuning_lowers_training_perplexity_and_exports_a_loadable_bilm(files
     torch.manual_seed(0)
     before = perplexity(BiLmLanguageModel.from_files(options, VOCABULARY), [s.split() for s in TEXT])
     result = finetune(options, vocab, train, str(files / "out"), epochs=20, batch_size=4, learning_rate=0.01,
-                      num_samples=4, checkpoint_every=10)
+                      num_samples=4, checkpoint_every=10, validation_file=train, warmup_steps=5, lr_schedule="linear")
     assert result["steps"] == 80 and result["tokens_per_second"] > 0
-    assert result["train_forward"] < 0.7 * before["forward"] and result["train_backward"] < 0.7 * before["backward"]
+    assert result["validation_forward_perplexity"] < 0.7 * before["forward"]
+    assert result["validation_backward_perplexity"] < 0.7 * before["backward"]
+    # the metrics log has the loss every log_every steps and a validation after each of the 20 epochs
+    records = [json.loads(line) for line in (files / "out" / "metrics.jsonl").read_text().splitlines()]
+    validations = [r for r in records if "validation_forward_perplexity" in r]
+    assert [r["step"] for r in validations] == list(range(4, 81, 4))
+    assert validations[-1]["validation_forward_perplexity"] == pytest.approx(
+        result["validation_forward_perplexity"], rel=1e-5)
+    assert any("loss" in r for r in records) and records[0]["event"] == "start"
 
     # the export reproduces the trained biLM, loaded the way the bioelmo embedder loads it
     exported = BiLm.from_files(str(files / "out" / "options.json"), str(files / "out" / "weights.hdf5"))
@@ -74,7 +82,14 @@ def test_finetuning_lowers_training_perplexity_and_exports_a_loadable_bilm(files
     again = perplexity(BiLmLanguageModel.from_files(str(files / "out" / "options.json"), VOCABULARY,
                                                     str(files / "out" / "weights.hdf5"), str(files / "out" / "softmax.hdf5")),
                        [s.split() for s in TEXT])
-    assert again["forward"] == pytest.approx(result["train_forward"], rel=1e-4)
+    assert again["forward"] == pytest.approx(result["validation_forward_perplexity"], rel=1e-4)
+
+
+def test_learning_rate_schedules():
+    assert [learning_rate_factor(s, 10, 2, "linear") for s in (0, 1, 2, 6, 10)] == [0.5, 1.0, 1.0, 0.5, 0.0]
+    assert [learning_rate_factor(s, 10, 0, "constant") for s in (0, 9)] == [1.0, 1.0]
+    with pytest.raises(ValueError, match="unknown learning-rate schedule 'cosine'"):
+        learning_rate_factor(3, 10, 0, "cosine")
 
 
 def test_resume_continues_from_the_last_checkpoint(files, capsys):
