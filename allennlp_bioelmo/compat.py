@@ -15,18 +15,27 @@ and has a test in `tests/test_compat.py`. Importing `allennlp_bioelmo` applies t
    leaves a truncated `training_state_*.th` that `train -r` then fails to load (and the
    checkpointer never rewrites a file that exists). The checkpointer and trainer modules get a
    `torch` whose `save` writes a temporary file and renames it, so a checkpoint is whole or absent.
+4. `allennlp predict` on a line that is not a JSON object: a bare `JSONDecodeError` traceback (or
+   an `AttributeError` deep in a predictor for `[...]`), with no line number. Input lines are now
+   numbered, and such a line gives a `ConfigurationError` naming the file and the line.
 """
 import functools
+import json
 import logging
-import os
+import sys
 
 import torch
 import torch.distributed as dist
+from allennlp.commands import predict as allennlp_predict
 from allennlp.commands import train as allennlp_train
+from allennlp.common.checks import ConfigurationError
+from allennlp.common.file_utils import cached_path, open_compressed
 from allennlp.common.params import Params
 from allennlp.models import model as allennlp_model
 from allennlp.training import checkpointer as allennlp_checkpointer
 from allennlp.training import gradient_descent_trainer as allennlp_trainer
+
+from allennlp_bioelmo.common.file_utils import atomic_torch_save
 
 logger = logging.getLogger(__name__)
 
@@ -81,15 +90,6 @@ def _remove_keys_and_weight_files(original, params, *args, **kwargs):
     strip_archived_weight_files(params)
 
 
-def atomic_torch_save(obj, path, *args, **kwargs) -> None:
-    """`torch.save` to `path` through a temporary file in the same folder and a rename."""
-    if not isinstance(path, (str, os.PathLike)):
-        return torch.save(obj, path, *args, **kwargs)
-    temporary = f"{os.fspath(path)}.partial"
-    torch.save(obj, temporary, *args, **kwargs)
-    os.replace(temporary, path)
-
-
 class _TorchWithAtomicSave:
     """The `torch` module, except that `save` is `atomic_torch_save`."""
 
@@ -102,3 +102,32 @@ class _TorchWithAtomicSave:
 for _module in (allennlp_checkpointer, allennlp_trainer):
     if not isinstance(_module.torch, _TorchWithAtomicSave):
         _module.torch = _TorchWithAtomicSave()
+
+
+@_patch_once(allennlp_predict._PredictManager, "_get_json_data")
+def _json_lines_with_line_numbers(original, self):
+    if self._input_file == "-":
+        yield from _numbered_json_objects("standard input", sys.stdin, self._predictor)
+        return
+    with open_compressed(cached_path(self._input_file)) as lines:
+        yield from _numbered_json_objects(self._input_file, lines, self._predictor)
+
+
+def _numbered_json_objects(name, lines, predictor):
+    """`predictor.load_line` of every non-blank line; a line that is not a JSON object is an error."""
+    for number, line in enumerate(lines, start=1):
+        if line.isspace():
+            continue
+        try:
+            value = predictor.load_line(line)
+        except json.JSONDecodeError as error:
+            raise ConfigurationError(
+                f"{name}, line {number}: not valid JSON ({error.msg}, column {error.colno}); "
+                "allennlp predict expects one JSON object per line"
+            )
+        if not isinstance(value, dict):
+            raise ConfigurationError(
+                f"{name}, line {number}: expected a JSON object such as {{\"text\": ...}}, "
+                f"found a JSON {type(value).__name__}"
+            )
+        yield value

@@ -15,10 +15,10 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from allennlp_bioelmo.commands.bioelmo_finetune import finetune  # noqa: E402
-from allennlp_bioelmo.commands.bioelmo_perplexity import perplexity  # noqa: E402
+from allennlp_bioelmo.language_model.training import finetune  # noqa: E402
+from allennlp_bioelmo.language_model.evaluation import perplexity  # noqa: E402
 from allennlp_bioelmo.common.config_variables import REPOSITORY_ROOT  # noqa: E402
-from allennlp_bioelmo.modules.bilm_language_model import BiLmLanguageModel  # noqa: E402
+from allennlp_bioelmo.language_model.bilm_language_model import BiLmLanguageModel  # noqa: E402
 from allennlp_bioelmo.testing.bilm_fixtures import SMALL_OPTIONS  # noqa: E402
 from real_corpus import column_file_sentences  # noqa: E402
 

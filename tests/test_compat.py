@@ -11,7 +11,7 @@ from allennlp.models.archival import load_archive
 from allennlp_bioelmo.compat import strip_archived_weight_files
 from allennlp_bioelmo.data.dataset_readers import BioConllDatasetReader
 from tests.commands.cli import NER_CONFIG, allennlp
-from tests.conftest import BUNDLED_OPTIONS, BUNDLED_WEIGHTS
+from tests.conftest import TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS
 
 
 def test_strip_archived_weight_files_only_touches_our_embedders():
@@ -25,8 +25,8 @@ def test_strip_archived_weight_files_only_touches_our_embedders():
 def test_archive_loads_without_reading_the_hdf5(tmp_path):
     bilm_dir = tmp_path / "bilm"
     bilm_dir.mkdir()
-    shutil.copy(BUNDLED_OPTIONS, bilm_dir / "options.json")
-    shutil.copy(BUNDLED_WEIGHTS, bilm_dir / "weights.hdf5")
+    shutil.copy(TEST_BILM_OPTIONS, bilm_dir / "options.json")
+    shutil.copy(TEST_BILM_WEIGHTS, bilm_dir / "weights.hdf5")
     env = {"BIOELMO_OPTIONS": str(bilm_dir / "options.json"), "BIOELMO_WEIGHTS": str(bilm_dir / "weights.hdf5"),
            "NER_EPOCHS": "1"}
     allennlp("train", NER_CONFIG, "-s", str(tmp_path / "out"), env=env)

@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-from allennlp_bioelmo.common.config_variables import CONFIG_VARIABLE_DEFAULTS, REPOSITORY_ROOT
+from allennlp_bioelmo.common.config_variables import config_variable_defaults
+from tests import REPOSITORY_ROOT
 from tests.commands.cli import allennlp_in_process as allennlp
 
 CONFIGS = sorted(
@@ -67,5 +68,5 @@ def test_config_trains_predicts_and_evaluates(config, tmp_path):
         assert abs(sum(prediction["class_probabilities"].values()) - 1.0) < 1e-4
 
     evaluation = tmp_path / "evaluation.json"
-    allennlp("evaluate", archive, CONFIG_VARIABLE_DEFAULTS[TEST_VARIABLE[key]], "--output-file", str(evaluation))
+    allennlp("evaluate", archive, config_variable_defaults(REPOSITORY_ROOT)[TEST_VARIABLE[key]], "--output-file", str(evaluation))
     assert "loss" in json.loads(evaluation.read_text())

@@ -6,7 +6,7 @@ import os
 
 from allennlp.commands.subcommand import Subcommand
 
-from allennlp_bioelmo.modules.checkpoint_conversion import convert_checkpoint
+from allennlp_bioelmo.file_formats.checkpoint_conversion import convert_checkpoint
 
 
 @Subcommand.register("bioelmo-convert")

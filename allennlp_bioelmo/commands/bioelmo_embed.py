@@ -1,13 +1,11 @@
 """
 `allennlp bioelmo-embed`: precompute BioELMo vectors for a file of sentences into an HDF5 file
-(AllenNLP 0.9 `allennlp elmo` layout, see `allennlp_bioelmo.modules.embedding_file`).
+(AllenNLP 0.9 `allennlp elmo` layout, see `allennlp_bioelmo.file_formats.embedding_file`).
 """
 import argparse
-import json
 import logging
 import os
 import time
-from typing import List
 
 import numpy
 import torch
@@ -15,39 +13,11 @@ from allennlp.commands.subcommand import Subcommand
 from allennlp.common.checks import ConfigurationError
 from tqdm import tqdm
 
-from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, read_lines
-from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
-from allennlp_bioelmo.data.tokenizers.bio_regex_tokenizer import BioRegexTokenizer
-from allennlp_bioelmo.modules.embedding_file import LAYER_OUTPUTS, EmbeddingFileWriter
-from allennlp_bioelmo.modules.token_embedders.bioelmo_token_embedder import BioElmoTokenEmbedder
+from allennlp_bioelmo.data.bilm_inputs import batch_to_ids, read_sentences
+from allennlp_bioelmo.file_formats.embedding_file import LAYER_OUTPUTS, EmbeddingFileWriter
+from allennlp_bioelmo.modules.bioelmo import BioElmo
 
 logger = logging.getLogger(__name__)
-
-
-def read_sentences(input_file: str, tokenize_raw_text: bool) -> List[List[str]]:
-    """
-    One sentence per line: whitespace-tokenized text, raw text (`tokenize_raw_text`, our
-    `bio_regex` tokenizer), or JSON objects with `tokens` (files ending in .jsonl).
-    """
-    tokenizer = BioRegexTokenizer()
-    sentences = []
-    as_json = input_file.endswith(".jsonl")
-    for line_number, line in read_lines(input_file):
-        if not line.strip():
-            raise DataFormatError(input_file, line_number, "empty line: one sentence per line expected")
-        if as_json:
-            try:
-                tokens = json.loads(line)["tokens"]
-            except (json.JSONDecodeError, KeyError, TypeError):
-                raise DataFormatError(input_file, line_number, 'expected a JSON object with "tokens"')
-        elif tokenize_raw_text:
-            tokens = [token.text for token in tokenizer.tokenize(line)]
-        else:
-            tokens = line.split()
-        sentences.append([str(token) for token in tokens])
-    if not sentences:
-        raise DataFormatError(input_file, 0, "the file is empty")
-    return sentences
 
 
 def embed_file(
@@ -79,11 +49,10 @@ def embed_file(
     # Longest first, so each batch holds sentences of similar length (little padding).
     todo.sort(key=lambda i: -len(sentences[i]))
 
-    embedder = BioElmoTokenEmbedder(options_file, weight_file, dropout=0.0, layer_mix="concat", warm_start=warm_start)
-    bilm = embedder.bilm.eval()
+    bioelmo = BioElmo(options_file, weight_file, dropout=0.0, warm_start=warm_start).eval()
     device = torch.device("cpu" if cuda_device < 0 else f"cuda:{cuda_device}")
-    embedder.to(device)
-    mapper = BioElmoCharacterMapper(max_characters=bilm.options.max_characters_per_token)
+    bioelmo.to(device)
+    max_characters = bioelmo.bilm.options.max_characters_per_token
     numpy_dtype = numpy.float16 if dtype == "float16" else numpy.float32
 
     pending = {}
@@ -93,13 +62,8 @@ def embed_file(
     with torch.no_grad():
         for batch_start in range(0, len(todo), batch_size):
             indices = todo[batch_start : batch_start + batch_size]
-            width = max(1, max(len(sentences[i]) for i in indices))
-            ids = torch.zeros(len(indices), width, mapper.max_characters, dtype=torch.long)
-            for row, index in enumerate(indices):
-                for column, token in enumerate(sentences[index]):
-                    ids[row, column] = torch.tensor(mapper.convert_word_to_char_ids(token))
-            embedder._prepare()
-            activations = torch.stack(bilm(ids.to(device))["activations"]).float().cpu()  # (L, B, T + 2, D)
+            ids = batch_to_ids([sentences[i] for i in indices], max_characters, device)
+            activations = torch.stack(bioelmo.bilm_activations(ids)[0]).cpu()  # (L, B, T + 2, D)
             for row, index in enumerate(indices):
                 length = len(sentences[index])
                 vectors = activations[:, row, 1 : length + 1].numpy()
@@ -119,7 +83,7 @@ def embed_file(
         writer.write_part(pending)
     progress.close()
     sentence_to_index = {" ".join(tokens): str(i) for i, tokens in enumerate(sentences)}
-    writer.merge(sentence_to_index, {"bioelmo_layers": layers, "bioelmo_dim": bilm.get_output_dim()})
+    writer.merge(sentence_to_index, {"bioelmo_layers": layers, "bioelmo_dim": bioelmo.bilm.get_output_dim()})
     print(f"wrote {len(sentences)} sentences to {output_file}")
 
 

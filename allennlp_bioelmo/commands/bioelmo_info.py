@@ -23,7 +23,7 @@ def registered_components() -> Dict[str, List[str]]:
 
 def bilm_summary(options_file: str, weight_file: Optional[str]) -> Dict[str, Any]:
     from allennlp_bioelmo.modules.bilm_options import BiLmOptions
-    from allennlp_bioelmo.modules.bilm_weights import read_bilm_tf_datasets
+    from allennlp_bioelmo.file_formats.bilm_weights import read_bilm_tf_datasets
 
     options = BiLmOptions.from_file(options_file)
     summary: Dict[str, Any] = {

@@ -3,33 +3,13 @@
 file (one whitespace-tokenized sentence per line, bilm-tf's data format).
 """
 import argparse
-import math
 import os
-from typing import Dict, List
 
-import torch
 from allennlp.commands.subcommand import Subcommand
-from tqdm import tqdm
 
-from allennlp_bioelmo.commands.bioelmo_embed import read_sentences
-from allennlp_bioelmo.modules.bilm_language_model import BiLmLanguageModel
-from allennlp_bioelmo.modules.token_embedders.bioelmo_token_embedder import read_vocabulary_file
-
-
-def perplexity(model: BiLmLanguageModel, sentences: List[List[str]], batch_size: int = 32) -> Dict[str, float]:
-    """exp(mean negative log-likelihood per predicted token), full softmax, per direction."""
-    totals = {"forward_nll": 0.0, "backward_nll": 0.0, "forward_tokens": 0, "backward_tokens": 0}
-    model.eval()
-    with torch.no_grad():
-        for start in tqdm(range(0, len(sentences), batch_size), desc="perplexity", unit="batch"):
-            output = model(**model.batch(sentences[start : start + batch_size]))
-            for key in totals:
-                totals[key] += output[key].item()
-    return {
-        "forward": math.exp(totals["forward_nll"] / totals["forward_tokens"]),
-        "backward": math.exp(totals["backward_nll"] / totals["backward_tokens"]),
-        "tokens": int(totals["forward_tokens"]),
-    }
+from allennlp_bioelmo.data.bilm_inputs import read_sentences, read_vocabulary_file
+from allennlp_bioelmo.language_model.bilm_language_model import BiLmLanguageModel
+from allennlp_bioelmo.language_model.evaluation import perplexity
 
 
 @Subcommand.register("bioelmo-perplexity")

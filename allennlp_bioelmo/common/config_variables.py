@@ -2,16 +2,31 @@
 The environment variables that `training_configs/` read with `std.extVar`, and their defaults.
 
 AllenNLP hands every environment variable to Jsonnet, but `std.extVar` has no default, so importing
-the plugin sets each variable that is not already set to its default (bundled fixtures). A user
-points a config at real files by exporting the variable; nothing else changes.
+the plugin sets each variable that is not already set to its default. A user points a config at
+real files by exporting the variable; nothing else changes.
+
+* The biLM files default to BioELMo-small, shipped inside the package (package data, so a wheel
+  has them too).
+* The data paths default to the small fixture corpora of the repository the configs come from
+  (the source tree of an editable install, or the current directory or one of its parents); a
+  reader that opens one of them logs a warning naming the variable to set. Outside a checkout
+  they stay unset, and Jsonnet's error names the missing variable.
 """
 import json
+import logging
 import os
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Set, Tuple
 
-REPOSITORY_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-FIXTURES = os.path.join(REPOSITORY_ROOT, "fixtures")
-BUNDLED_BILM = os.path.join(FIXTURES, "bilm")
+logger = logging.getLogger(__name__)
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIOELMO_SMALL_DIR = os.path.join(PACKAGE_ROOT, "pretrained", "bioelmo_small")
+BIOELMO_SMALL_FILES = {
+    "BIOELMO_OPTIONS": os.path.join(BIOELMO_SMALL_DIR, "options.json"),
+    "BIOELMO_WEIGHTS": os.path.join(BIOELMO_SMALL_DIR, "weights.hdf5"),
+    "BIOELMO_VOCAB": os.path.join(BIOELMO_SMALL_DIR, "vocab.txt"),
+    "BIOELMO_SOFTMAX": os.path.join(BIOELMO_SMALL_DIR, "softmax.hdf5"),
+}
 
 # Data sets the configs read: variable prefix -> (fixture folder, train, dev, test file). Each gives
 # three variables, e.g. NCBI_DISEASE_TRAIN, NCBI_DISEASE_DEV, NCBI_DISEASE_TEST.
@@ -30,26 +45,54 @@ DATASETS: Dict[str, Tuple[str, str, str, str]] = {
     "MEDNLI": ("mednli", "sample.jsonl", "sample.jsonl", "sample.jsonl"),
 }
 
-# Variable -> default. The biLM files default to the bundled *random* biLM, which the embedder
-# announces with a warning; the data paths default to the bundled fixture corpora.
-CONFIG_VARIABLE_DEFAULTS: Dict[str, str] = {
-    "BIOELMO_OPTIONS": os.path.join(BUNDLED_BILM, "options.json"),
-    "BIOELMO_WEIGHTS": os.path.join(BUNDLED_BILM, "weights.hdf5"),
-    "BIOELMO_VOCAB": os.path.join(BUNDLED_BILM, "vocab.txt"),
+# Variables whose defaults do not depend on where the configs are.
+FIXED_DEFAULTS: Dict[str, str] = {
+    **BIOELMO_SMALL_FILES,
     "BIOELMO_CACHE": "",  # empty: compute the biLM on the fly; a bioelmo-embed file: read from it
     "NER_EPOCHS": "30",
     "RE_EPOCHS": "20",
     "NLI_EPOCHS": "20",
-    **{
-        f"{prefix}_{split}": os.path.join(FIXTURES, "data", folder, name)
-        for prefix, (folder, *names) in DATASETS.items()
-        for split, name in zip(("TRAIN", "DEV", "TEST"), names)
-    },
 }
 
 
-def is_bundled_fixture(path: str) -> bool:
-    return os.path.abspath(path).startswith(BUNDLED_BILM + os.sep)
+def find_repository_root(start: Optional[str] = None) -> Optional[str]:
+    """
+    The checkout whose `training_configs/` and `fixtures/` the defaults point into: the source
+    tree this package was imported from (editable install), else `start` (the current directory)
+    or the nearest parent of it that holds them; None outside a checkout.
+    """
+    candidates = [os.path.dirname(PACKAGE_ROOT)]
+    directory = os.path.abspath(start or os.getcwd())
+    while True:
+        candidates.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for candidate in candidates:
+        if os.path.isfile(os.path.join(candidate, "training_configs", "common.libsonnet")) and os.path.isdir(
+            os.path.join(candidate, "fixtures", "data")
+        ):
+            return candidate
+    return None
+
+
+def fixture_data_defaults(repository_root: Optional[str]) -> Dict[str, str]:
+    """Data-path variable -> fixture file of `repository_root` (empty without a checkout)."""
+    if repository_root is None:
+        return {}
+    fixtures = os.path.join(repository_root, "fixtures", "data")
+    return {
+        f"{prefix}_{split}": os.path.join(fixtures, folder, name)
+        for prefix, (folder, *names) in DATASETS.items()
+        for split, name in zip(("TRAIN", "DEV", "TEST"), names)
+    }
+
+
+def config_variable_defaults(repository_root: Optional[str] = None) -> Dict[str, str]:
+    """Every variable's default, the data paths relative to `repository_root` (found if None)."""
+    root = repository_root if repository_root is not None else find_repository_root()
+    return {**FIXED_DEFAULTS, **fixture_data_defaults(root)}
 
 
 def bilm_output_dim(options_file: str) -> Optional[int]:
@@ -62,11 +105,72 @@ def bilm_output_dim(options_file: str) -> Optional[int]:
 
 
 def set_config_variable_defaults() -> None:
-    for name, default in CONFIG_VARIABLE_DEFAULTS.items():
+    for name, default in config_variable_defaults().items():
         os.environ.setdefault(name, default)
     # Configs size the layers after the embedder with BIOELMO_OUTPUT_DIM (1024 for BioELMo), so
-    # the same config fits the real biLM and the small bundled one.
+    # the same config fits the real biLM and BioELMo-small.
     if "BIOELMO_OUTPUT_DIM" not in os.environ:
         dim = bilm_output_dim(os.environ["BIOELMO_OPTIONS"])
         if dim is not None:
             os.environ["BIOELMO_OUTPUT_DIM"] = str(dim)
+
+
+# ---- telling the user which files they are using -------------------------------------------------
+
+_announced: Set[Tuple[str, ...]] = set()  # log each message once per process, not per embedder
+
+
+def _same_file(a: Optional[str], b: str) -> bool:
+    return bool(a) and os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)  # type: ignore
+
+
+def _is_random_test_bilm(path: Optional[str]) -> bool:
+    """The random test biLM of `fixtures/bilm` (written by `allennlp_bioelmo.testing.bilm_fixtures`)."""
+    if not path:
+        return False
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.path.basename(folder) == "bilm" and os.path.basename(os.path.dirname(folder)) == "fixtures"
+
+
+def log_bilm_files(options_file: str, weight_file: Optional[str]) -> None:
+    """Log once which biLM an embedder loads: BioELMo-small, the random test biLM, or the user's."""
+    key = ("bilm", os.path.abspath(options_file), os.path.abspath(weight_file) if weight_file else "")
+    if key in _announced:
+        return
+    _announced.add(key)
+    files = f"options {options_file}, weights {weight_file or '(from the model archive)'}"
+    if any(_is_random_test_bilm(path) for path in (options_file, weight_file)):
+        logger.warning(
+            "BioELMo files: %s -- the RANDOM test biLM of fixtures/bilm, not a trained model; set "
+            "BIOELMO_OPTIONS and BIOELMO_WEIGHTS to BioELMo-small (the default) or the released files.",
+            files,
+        )
+    elif _same_file(options_file, BIOELMO_SMALL_FILES["BIOELMO_OPTIONS"]):
+        logger.info(
+            "BioELMo files: %s -- BioELMo-small, the small biLM shipped with allennlp-bioelmo; set "
+            "BIOELMO_OPTIONS and BIOELMO_WEIGHTS to the released BioELMo files for the paper's model.",
+            files,
+        )
+    else:
+        logger.info("BioELMo files: %s", files)
+
+
+def warn_if_fixture_corpus(file_path: str) -> None:
+    """Warn (once per file) when a reader opens a fixture corpus that a config variable defaulted to."""
+    path = os.path.abspath(file_path)
+    variables = sorted(
+        name
+        for name, default in fixture_data_defaults(find_repository_root()).items()
+        if os.environ.get(name) and os.path.abspath(os.environ[name]) == path and default == os.environ[name]
+    )
+    if not variables or ("data", path) in _announced:
+        return
+    _announced.add(("data", path))
+    logger.warning(
+        "Reading %s, a tiny FIXTURE corpus for tests, because %s %s not set: export %s=<your file> to "
+        "train or evaluate on real data.",
+        file_path,
+        " / ".join(variables),
+        "is" if len(variables) == 1 else "are",
+        variables[0],
+    )

@@ -13,8 +13,7 @@ from allennlp.modules.conditional_random_field import allowed_transitions
 from allennlp.nn import InitializerApplicator
 from allennlp.training.metrics import CategoricalAccuracy
 
-from allennlp_bioelmo.models.model_utils import embed_and_encode
-
+from allennlp_bioelmo.models.model_utils import embed_and_encode, encoded_dim, feedforward_output_dim
 from allennlp_bioelmo.training.metrics.entity_f1 import EntityF1
 
 LABEL_ENCODINGS = ("BIO", "BIOUL")
@@ -81,12 +80,9 @@ class BioCrfTagger(Model):
         self.num_tags = vocab.get_vocab_size(label_namespace)
         if self.num_tags == 0:
             raise ConfigurationError(f"the vocabulary has no labels in namespace {label_namespace!r}")
-        if feedforward is not None:
-            width = feedforward.get_output_dim()
-        elif encoder is not None:
-            width = encoder.get_output_dim()
-        else:
-            width = text_field_embedder.get_output_dim()
+        width = feedforward_output_dim(
+            encoded_dim(text_field_embedder, encoder), feedforward, "encoded token dim"
+        )
         self.dropout = torch.nn.Dropout(dropout)
         self.tag_projection = torch.nn.Linear(width, self.num_tags)
         labels = vocab.get_index_to_token_vocabulary(label_namespace)
@@ -106,6 +102,22 @@ class BioCrfTagger(Model):
         metadata: Optional[List[Dict[str, Any]]] = None,
         **kwargs,
     ) -> Dict[str, torch.Tensor]:
+        """
+        # Parameters
+
+        tokens : `TextFieldTensors`
+            The sentence, indexed for the embedder.
+        tags : `torch.LongTensor`, optional
+            Gold tag ids `(batch, length)`; with them the loss and metrics are computed.
+        metadata : `List[Dict[str, Any]]`, optional
+            Per sentence, `words` (the tokens), passed through to the output.
+
+        # Returns
+
+        `logits` `(batch, length, num_tags)`, `mask`, `tags` (the Viterbi tag ids per sentence,
+        as labels after `make_output_human_readable`), `words` with metadata, and `loss` (the
+        CRF's negative log-likelihood, summed over the batch) with gold tags.
+        """
         encoded, mask = embed_and_encode(self.text_field_embedder, self.encoder, tokens)
         if self.feedforward is not None:
             encoded = self.feedforward(encoded)

@@ -8,7 +8,12 @@ from allennlp.modules import FeedForward, Seq2SeqEncoder, TextFieldEmbedder
 from allennlp.nn import InitializerApplicator, util
 from allennlp.training.metrics import CategoricalAccuracy
 
-from allennlp_bioelmo.models.model_utils import add_labels_and_probabilities, embed_and_encode
+from allennlp_bioelmo.models.model_utils import (
+    add_labels_and_probabilities,
+    embed_and_encode,
+    encoded_dim,
+    feedforward_output_dim,
+)
 
 PAIR_SCORERS = ("pooled", "bilinear")
 
@@ -69,17 +74,13 @@ class BioNliClassifier(Model):
         self.feedforward = feedforward
         self.dropout = torch.nn.Dropout(dropout)
         self.label_namespace = label_namespace
-        dim = encoder.get_output_dim() if encoder else text_field_embedder.get_output_dim()
+        dim = encoded_dim(text_field_embedder, encoder)
         if pair_scorer == "bilinear":
             self.bilinear = torch.nn.Parameter(torch.empty(num_bilinear_maps, dim, dim))
             torch.nn.init.xavier_uniform_(self.bilinear)
             width = num_bilinear_maps
         else:
-            width = 8 * dim
-            if feedforward is not None:
-                if feedforward.get_input_dim() != width:
-                    raise ConfigurationError(f"feedforward input_dim must be {width}, got {feedforward.get_input_dim()}")
-                width = feedforward.get_output_dim()
+            width = feedforward_output_dim(8 * dim, feedforward, "pooled pair features dim (8 x token dim)")
         self.classifier = torch.nn.Linear(width, vocab.get_vocab_size(label_namespace))
         self.accuracy = CategoricalAccuracy()
         initializer(self)
@@ -95,6 +96,21 @@ class BioNliClassifier(Model):
         label: Optional[torch.LongTensor] = None,
         metadata: Optional[List[Dict[str, Any]]] = None,
     ) -> Dict[str, torch.Tensor]:
+        """
+        # Parameters
+
+        premise, hypothesis : `TextFieldTensors`
+            The two sentences, indexed for the (shared) embedder.
+        label : `torch.LongTensor`, optional
+            Gold label ids `(batch,)`; with them the loss and accuracy are computed.
+        metadata : `List[Dict[str, Any]]`, optional
+            Unused by the model; kept for the predictor.
+
+        # Returns
+
+        `logits` and `probs` `(batch, num_labels)`, and `loss` (mean cross-entropy) with labels;
+        `make_output_human_readable` adds `label` and `class_probabilities`.
+        """
         premise_vectors, premise_mask = self._encode(premise)
         hypothesis_vectors, hypothesis_mask = self._encode(hypothesis)
         if self.pair_scorer == "bilinear":

@@ -8,7 +8,12 @@ from allennlp.modules import FeedForward, Seq2SeqEncoder, TextFieldEmbedder
 from allennlp.nn import InitializerApplicator, util
 from allennlp.training.metrics import CategoricalAccuracy
 
-from allennlp_bioelmo.models.model_utils import add_labels_and_probabilities, embed_and_encode
+from allennlp_bioelmo.models.model_utils import (
+    add_labels_and_probabilities,
+    embed_and_encode,
+    encoded_dim,
+    feedforward_output_dim,
+)
 
 from allennlp_bioelmo.training.metrics.label_f1 import LabelF1
 
@@ -73,12 +78,8 @@ class BioRelationClassifier(Model):
         self.feedforward = feedforward
         self.dropout = torch.nn.Dropout(dropout)
         self.label_namespace = label_namespace
-        width = encoder.get_output_dim() if encoder else text_field_embedder.get_output_dim()
-        width *= len(self.combination)
-        if feedforward is not None:
-            if feedforward.get_input_dim() != width:
-                raise ConfigurationError(f"feedforward input_dim must be {width}, got {feedforward.get_input_dim()}")
-            width = feedforward.get_output_dim()
+        width = encoded_dim(text_field_embedder, encoder) * len(self.combination)
+        width = feedforward_output_dim(width, feedforward, f"combined {'/'.join(self.combination)} dim")
         self.num_labels = vocab.get_vocab_size(label_namespace)
         self.classifier = torch.nn.Linear(width, self.num_labels)
         self.label_f1 = LabelF1(negative_label)
@@ -103,6 +104,23 @@ class BioRelationClassifier(Model):
         label: Optional[torch.LongTensor] = None,
         metadata: Optional[List[Dict[str, Any]]] = None,
     ) -> Dict[str, torch.Tensor]:
+        """
+        # Parameters
+
+        tokens : `TextFieldTensors`
+            The sentence, indexed for the embedder.
+        head, tail : `torch.LongTensor`
+            `(batch, 2)` inclusive token spans of the two entities.
+        label : `torch.LongTensor`, optional
+            Gold label ids `(batch,)`; with them the loss and metrics are computed.
+        metadata : `List[Dict[str, Any]]`, optional
+            Unused by the model; kept for the predictor.
+
+        # Returns
+
+        `logits` and `probs` `(batch, num_labels)`, and `loss` (mean cross-entropy) with labels;
+        `make_output_human_readable` adds `label` and `class_probabilities`.
+        """
         encoded, _ = embed_and_encode(self.text_field_embedder, self.encoder, tokens)
         head_vector, tail_vector = self._pool(encoded, head), self._pool(encoded, tail)
         parts = {"head": head_vector, "tail": tail_vector,

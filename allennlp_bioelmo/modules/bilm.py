@@ -7,9 +7,10 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 
+from allennlp_bioelmo.data.bilm_inputs import batch_to_ids
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
+from allennlp_bioelmo.file_formats.bilm_weights import load_bilm_tf_weights
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions
-from allennlp_bioelmo.modules.bilm_weights import load_bilm_tf_weights
 from allennlp_bioelmo.modules.character_encoder import CharacterEncoder
 from allennlp_bioelmo.modules.projected_bilstm import ProjectedBiLstm
 
@@ -50,8 +51,9 @@ class BiLm(torch.nn.Module):
     * stateless (default): zeros, so a sentence gets the same vectors in every batch;
     * `stateful=True`: the final states of batch row `i` start row `i` of the next batch, as in
       bilm-tf and AllenNLP's ELMo (`reset_states()` clears them);
-    * `set_warm_start_state(...)`: one fixed state used for every sentence (see
-      `BioElmoTokenEmbedder`'s `warm_start_text`).
+    * `set_warm_start_state(...)`: one fixed state used for every sentence, typically
+      `warm_start_state(tokens)`, the state after reading some text (see `BioElmo`'s
+      `warm_start_text`).
 
     Build it with `BiLm.from_files(options_file, weight_file)`; with `weight_file=None` the weights
     are random (for training from scratch, or before a state dict is loaded).
@@ -111,6 +113,18 @@ class BiLm(torch.nn.Module):
         """`state` = `(hidden (layers, 2 * projection), memory (layers, 2 * cell))`, or None."""
         self._warm_start_state = state
 
+    def warm_start_state(self, tokens: List[str]) -> State:
+        """
+        The LSTM states after reading `tokens` (as one sentence, from zero states), in the form
+        `set_warm_start_state` takes. Stored stateful states are left untouched.
+        """
+        device = self._boundary_char_ids.device
+        ids = batch_to_ids([tokens], self.options.max_characters_per_token, device)
+        with torch.no_grad():
+            like = self.lstm.layers[0][0].bias
+            _, _, (hidden, memory) = self._run(ids, None, self.lstm.zero_state(1, like))
+        return hidden[:, 0], memory[:, 0]
+
     def _initial_states(self, batch_size: int, like: torch.Tensor) -> State:
         if self._warm_start_state is not None:
             hidden, memory = self._warm_start_state
@@ -148,16 +162,13 @@ class BiLm(torch.nn.Module):
         word ids instead of character ids. Vectors for `<S>` and `</S>` are appended.
         """
         mapper = BioElmoCharacterMapper(max_characters=self.options.max_characters_per_token)
-        vectors = []
         words = list(tokens) + [mapper.bos_token, mapper.eos_token]
         device = self._boundary_char_ids.device
+        vectors = []
         with torch.no_grad():
             for start in range(0, len(words), batch_size):
-                ids = torch.tensor(
-                    [mapper.convert_word_to_char_ids(w) for w in words[start : start + batch_size]],
-                    device=device,
-                )
-                vectors.append(self.character_encoder(ids.unsqueeze(0)).squeeze(0))
+                ids = batch_to_ids([words[start : start + batch_size]], mapper.max_characters, device)
+                vectors.append(self.character_encoder(ids).squeeze(0))
         self._word_vectors = torch.cat(vectors, dim=0)
         self._word_vectors[0] = 0.0
 
@@ -179,6 +190,18 @@ class BiLm(torch.nn.Module):
         `cache_word_vectors`): `(batch, timesteps)` indices into the cached vocabulary, used instead
         of the character ids. Returns `{"activations": [...], "mask": (batch, timesteps + 2)}`.
         """
+        activations, mask, final = self._run(character_ids, word_ids)
+        if self.stateful and self._warm_start_state is None:
+            self._remember_states(final)
+        return {"activations": activations, "mask": mask}
+
+    def _run(
+        self,
+        character_ids: torch.Tensor,
+        word_ids: Optional[torch.Tensor] = None,
+        initial: Optional[State] = None,
+    ) -> Tuple[List[torch.Tensor], torch.Tensor, State]:
+        """Activations, mask and final states (batch order) from `initial` or the state mode's."""
         if word_ids is not None and self._word_vectors is not None:
             vocab_size = self._word_vectors.shape[0] - 2
             mask = word_ids > 0
@@ -202,13 +225,13 @@ class BiLm(torch.nn.Module):
         batch_sizes = time_major_mask.sum(dim=1).tolist()
 
         token_vectors = embed(packed_ids)
-        initial = self._initial_states(batch_size, token_vectors)
+        if initial is None:
+            initial = self._initial_states(batch_size, token_vectors)
         sorted_initial = (initial[0].index_select(1, order), initial[1].index_select(1, order))
         layer_outputs, final = self.lstm(token_vectors, batch_sizes, sorted_initial)
-        if self.stateful and self._warm_start_state is None:
-            restore = torch.empty_like(order)
-            restore[order] = torch.arange(batch_size, device=order.device)
-            self._remember_states((final[0].index_select(1, restore), final[1].index_select(1, restore)))
+        restore = torch.empty_like(order)
+        restore[order] = torch.arange(batch_size, device=order.device)
+        final = (final[0].index_select(1, restore), final[1].index_select(1, restore))
 
         activations = []
         width = self.options.output_dim
@@ -217,4 +240,4 @@ class BiLm(torch.nn.Module):
             padded = padded.index_put((time_major_mask,), packed)
             unsorted = packed.new_zeros(batch_size, timesteps, width)
             activations.append(unsorted.index_copy(0, order, padded.transpose(0, 1)))
-        return {"activations": activations, "mask": mask}
+        return activations, mask, final

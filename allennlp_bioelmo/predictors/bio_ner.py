@@ -49,7 +49,8 @@ class BioNerPredictor(Predictor):
                     if tokens:
                         sentences.append({"input": number, "tokens": tokens})
             elif "tokens" in json_dict:
-                sentences.append({"input": number, "tokens": None, "words": list(json_dict["tokens"])})
+                if json_dict["tokens"]:  # no tokens: an empty result, as for empty text
+                    sentences.append({"input": number, "tokens": None, "words": list(json_dict["tokens"])})
             else:
                 raise ConfigurationError(
                     f"bio_ner input {number + 1} has neither 'text' nor 'tokens': {sorted(json_dict)}"

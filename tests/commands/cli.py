@@ -4,7 +4,7 @@ import subprocess
 import sys
 from typing import Dict, Optional
 
-from allennlp_bioelmo.common.config_variables import REPOSITORY_ROOT
+from tests import REPOSITORY_ROOT
 
 ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
 NER_CONFIG = os.path.join("training_configs", "ner", "ncbi_disease.jsonnet")

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from allennlp_bioelmo.common.config_variables import FIXTURES, REPOSITORY_ROOT
+from tests import FIXTURES, REPOSITORY_ROOT
 from tests.commands.cli import ALLENNLP, NER_CONFIG, allennlp
 
 TEST_FILE = os.path.join(FIXTURES, "data", "ncbi_disease", "test.txt")
@@ -45,6 +45,19 @@ def test_predict_without_naming_a_predictor(trained, tmp_path):
     assert len(lines) == 2
     assert [t["text"] for t in lines[0]["tokens"]] == ["Mutations", "cause", "breast", "cancer", "."]
     assert len(lines[1]["tags"]) == 2
+
+
+@pytest.mark.parametrize(
+    "bad_line, message",
+    [("not json at all", "line 3: not valid JSON"), ('["a", "list"]', "line 3: expected a JSON object")],
+)
+def test_predict_names_the_line_that_is_not_a_json_object(trained, tmp_path, bad_line, message):
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text('{"text": "Mutations cause breast cancer."}\n\n' + bad_line + "\n")
+    output = tmp_path / "out.jsonl"
+    result = allennlp("predict", str(trained / "model.tar.gz"), str(inputs), "--output-file", str(output), check=False)
+    assert result.returncode != 0
+    assert f"ConfigurationError: {inputs}, {message}" in result.stderr
 
 
 def test_build_vocab(tmp_path):

@@ -7,10 +7,10 @@ import pytest
 import torch
 from allennlp.modules.elmo import _ElmoBiLm
 
-from allennlp_bioelmo.common.config_variables import FIXTURES
+from tests import FIXTURES
 from allennlp_bioelmo.modules.bilm import BiLm
-from allennlp_bioelmo.modules.tf_checkpoint import CheckpointFormatError
-from allennlp_bioelmo.modules.checkpoint_conversion import convert_checkpoint
+from allennlp_bioelmo.file_formats.tf_checkpoint import CheckpointFormatError
+from allennlp_bioelmo.file_formats.checkpoint_conversion import convert_checkpoint
 from tests.commands.cli import allennlp_in_process
 from tests.modules.bilm_test_utils import SENTENCES, char_ids
 

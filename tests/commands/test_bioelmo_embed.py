@@ -10,11 +10,11 @@ import pytest
 import torch
 
 from allennlp_bioelmo.commands.bioelmo_embed import embed_file
-from allennlp_bioelmo.common.config_variables import REPOSITORY_ROOT
+from tests import REPOSITORY_ROOT
 from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError
 from allennlp_bioelmo.modules.bilm import BiLm
 from tests.commands.cli import ALLENNLP
-from tests.conftest import BUNDLED_OPTIONS, BUNDLED_WEIGHTS
+from tests.conftest import TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS
 from tests.modules.bilm_test_utils import char_ids
 
 SENTENCES = ["Germline mutations in BRCA1 cause breast cancer .", "p53", "IL - 2 levels rose in 1,024 patients ."]
@@ -28,7 +28,7 @@ def sentence_file(tmp_path):
 
 
 def expected_layers(sentence):
-    bilm = BiLm.from_files(BUNDLED_OPTIONS, BUNDLED_WEIGHTS)
+    bilm = BiLm.from_files(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS)
     with torch.no_grad():
         activations = bilm(char_ids([sentence.split()]))["activations"]
     return numpy.stack([layer[0, 1 : len(sentence.split()) + 1].numpy() for layer in activations])
@@ -36,7 +36,7 @@ def expected_layers(sentence):
 
 def test_layout_matches_allennlp_elmo_command(sentence_file, tmp_path):
     output = tmp_path / "vectors.hdf5"
-    embed_file(str(sentence_file), str(output), BUNDLED_OPTIONS, BUNDLED_WEIGHTS, batch_size=2)
+    embed_file(str(sentence_file), str(output), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, batch_size=2)
     with h5py.File(output, "r") as handle:
         assert sorted(handle.keys()) == ["0", "1", "2", "sentence_to_index"]
         index = json.loads(handle["sentence_to_index"][0])
@@ -50,7 +50,7 @@ def test_layout_matches_allennlp_elmo_command(sentence_file, tmp_path):
 @pytest.mark.parametrize("layers, dtype, shape", [("top", "float32", (8, 32)), ("average", "float16", (8, 32))])
 def test_top_average_and_float16(sentence_file, tmp_path, layers, dtype, shape):
     output = tmp_path / "vectors.hdf5"
-    embed_file(str(sentence_file), str(output), BUNDLED_OPTIONS, BUNDLED_WEIGHTS, layers=layers, dtype=dtype)
+    embed_file(str(sentence_file), str(output), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, layers=layers, dtype=dtype)
     expected = expected_layers(SENTENCES[0])
     expected = expected[-1] if layers == "top" else expected.mean(axis=0)
     with h5py.File(output, "r") as handle:
@@ -62,12 +62,12 @@ def test_raw_text_and_jsonl_inputs(tmp_path):
     raw = tmp_path / "raw.txt"
     raw.write_text("IL-2 (0.5 mg/kg) rose.\n")
     output = tmp_path / "raw.hdf5"
-    embed_file(str(raw), str(output), BUNDLED_OPTIONS, BUNDLED_WEIGHTS, tokenize_raw_text=True)
+    embed_file(str(raw), str(output), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, tokenize_raw_text=True)
     with h5py.File(output, "r") as handle:
         assert json.loads(handle["sentence_to_index"][0]) == {"IL - 2 ( 0.5 mg / kg ) rose .": "0"}
     jsonl = tmp_path / "tokens.jsonl"
     jsonl.write_text('{"tokens": ["p53", "binds"]}\n')
-    embed_file(str(jsonl), str(tmp_path / "j.hdf5"), BUNDLED_OPTIONS, BUNDLED_WEIGHTS)
+    embed_file(str(jsonl), str(tmp_path / "j.hdf5"), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS)
     with h5py.File(tmp_path / "j.hdf5", "r") as handle:
         assert handle["0"].shape == (3, 2, 32)
 
@@ -76,7 +76,7 @@ def test_bad_input(tmp_path):
     path = tmp_path / "gaps.txt"
     path.write_text("one sentence\n\nanother\n")
     with pytest.raises(DataFormatError, match="gaps.txt, line 2: empty line"):
-        embed_file(str(path), str(tmp_path / "o.hdf5"), BUNDLED_OPTIONS, BUNDLED_WEIGHTS)
+        embed_file(str(path), str(tmp_path / "o.hdf5"), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS)
 
 
 def test_resumes_after_kill_minus_9_without_rewriting_or_corrupting(tmp_path):
@@ -87,7 +87,7 @@ def test_resumes_after_kill_minus_9_without_rewriting_or_corrupting(tmp_path):
     source.write_text("\n".join(lines) + "\n")
     output = tmp_path / "many.hdf5"
     command = [ALLENNLP, "bioelmo-embed", str(source), str(output), "--batch-size", "8",
-               "--options-file", BUNDLED_OPTIONS, "--weight-file", BUNDLED_WEIGHTS]
+               "--options-file", TEST_BILM_OPTIONS, "--weight-file", TEST_BILM_WEIGHTS]
     process = subprocess.Popen(command, cwd=REPOSITORY_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     parts = tmp_path / "many.hdf5.parts"
     deadline = time.time() + 120
@@ -103,7 +103,7 @@ def test_resumes_after_kill_minus_9_without_rewriting_or_corrupting(tmp_path):
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert f"resuming: {done_before} of {len(lines)} sentences" in resumed.stdout
     clean = tmp_path / "clean.hdf5"
-    embed_file(str(source), str(clean), BUNDLED_OPTIONS, BUNDLED_WEIGHTS, batch_size=64)
+    embed_file(str(source), str(clean), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, batch_size=64)
     with h5py.File(output, "r") as got, h5py.File(clean, "r") as want:
         assert sorted(got.keys()) == sorted(want.keys())
         for key in want:

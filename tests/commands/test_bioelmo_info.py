@@ -1,7 +1,7 @@
 import json
 
 from tests.commands.cli import allennlp
-from tests.conftest import BUNDLED_OPTIONS, BUNDLED_WEIGHTS
+from tests.conftest import TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS
 
 
 def test_listed_in_allennlp_help():
@@ -10,7 +10,7 @@ def test_listed_in_allennlp_help():
 
 
 def test_prints_components_and_bilm_shape():
-    result = allennlp("bioelmo-info", "--options-file", BUNDLED_OPTIONS, "--weight-file", BUNDLED_WEIGHTS, "--json")
+    result = allennlp("bioelmo-info", "--options-file", TEST_BILM_OPTIONS, "--weight-file", TEST_BILM_WEIGHTS, "--json")
     info = json.loads(result.stdout)
     assert info["components"]["TokenEmbedder"] == ["bioelmo", "bioelmo_cached"]
     assert info["components"]["Subcommand"] == [
@@ -22,10 +22,10 @@ def test_prints_components_and_bilm_shape():
 
 
 def test_reports_weights_that_disagree_with_options(tmp_path):
-    options = json.loads(open(BUNDLED_OPTIONS).read())
+    options = json.loads(open(TEST_BILM_OPTIONS).read())
     options["lstm"]["dim"] = 25
     other = tmp_path / "options.json"
     other.write_text(json.dumps(options))
-    result = allennlp("bioelmo-info", "--options-file", str(other), "--weight-file", BUNDLED_WEIGHTS, check=False)
+    result = allennlp("bioelmo-info", "--options-file", str(other), "--weight-file", TEST_BILM_WEIGHTS, check=False)
     assert result.returncode != 0
     assert "LSTMCell/W_0' has shape (32, 96), but options" in result.stderr

@@ -8,11 +8,11 @@ import numpy
 import pytest
 import torch
 
-from allennlp_bioelmo.commands.bioelmo_finetune import finetune, learning_rate_factor
-from allennlp_bioelmo.commands.bioelmo_perplexity import perplexity
-from allennlp_bioelmo.common.config_variables import FIXTURES
+from allennlp_bioelmo.language_model.training import finetune, learning_rate_factor
+from allennlp_bioelmo.language_model.evaluation import perplexity
+from tests import FIXTURES
 from allennlp_bioelmo.modules.bilm import BiLm
-from allennlp_bioelmo.modules.bilm_language_model import BiLmLanguageModel
+from allennlp_bioelmo.language_model.bilm_language_model import BiLmLanguageModel
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions
 from allennlp_bioelmo.testing.bilm_fixtures import SMALL_OPTIONS
 from tests.commands.cli import allennlp_in_process

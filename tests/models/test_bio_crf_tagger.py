@@ -1,9 +1,13 @@
 import json
 import os
 
+import pytest
+from allennlp.common import Params
+from allennlp.common.checks import ConfigurationError
 from allennlp.common.testing import ModelTestCase
+from allennlp.models import Model
 
-from allennlp_bioelmo.common.config_variables import FIXTURES, REPOSITORY_ROOT
+from tests import FIXTURES, REPOSITORY_ROOT
 
 CONFIG = os.path.join(REPOSITORY_ROOT, "training_configs", "ner", "ncbi_disease.jsonnet")
 
@@ -33,3 +37,14 @@ class TestBioCrfTagger(ModelTestCase):
             for previous, current in zip(["O"] + tags, tags):
                 if current.startswith("I-"):
                     assert previous[2:] == current[2:], tags
+
+    def test_mismatched_encoder_and_feedforward_dimensions_are_configuration_errors(self):
+        params = Params.from_file(self.param_file)["model"]
+        wrong_encoder = params.duplicate()
+        wrong_encoder["encoder"] = {"type": "lstm", "input_size": 7, "hidden_size": 4}
+        with pytest.raises(ConfigurationError, match="text field embedder output dim .* encoder input dim"):
+            Model.from_params(vocab=self.vocab, params=wrong_encoder)
+        wrong_feedforward = params.duplicate()
+        wrong_feedforward["feedforward"] = {"input_dim": 7, "num_layers": 1, "hidden_dims": 4, "activations": "relu"}
+        with pytest.raises(ConfigurationError, match="encoded token dim .* feedforward input dim"):
+            Model.from_params(vocab=self.vocab, params=wrong_feedforward)

@@ -3,7 +3,7 @@ import os
 import pytest
 from allennlp.common.testing import ModelTestCase
 
-from allennlp_bioelmo.common.config_variables import FIXTURES, REPOSITORY_ROOT
+from tests import FIXTURES, REPOSITORY_ROOT
 
 # the two models under comparison must see identical batches
 DETERMINISTIC_BATCHES = '"data_loader.batch_sampler.padding_noise": 0.0, "data_loader.batch_sampler.shuffle": false'

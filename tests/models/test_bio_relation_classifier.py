@@ -4,7 +4,7 @@ import pytest
 import torch
 from allennlp.common.testing import ModelTestCase
 
-from allennlp_bioelmo.common.config_variables import FIXTURES, REPOSITORY_ROOT
+from tests import FIXTURES, REPOSITORY_ROOT
 
 NO_DROPOUT = (
     '{"model.text_field_embedder.token_embedders.elmo.dropout": 0.0, "model.feedforward.dropout": 0.0, '

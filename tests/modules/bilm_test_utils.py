@@ -5,7 +5,7 @@ from typing import List
 
 import torch
 
-from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
+from allennlp_bioelmo.data.bilm_inputs import batch_to_ids
 from allennlp_bioelmo.testing.bilm_fixtures import SMALL_OPTIONS, write_bilm_fixture
 
 THREE_LAYER_TANH = copy.deepcopy(SMALL_OPTIONS)
@@ -26,9 +26,4 @@ def write_sized_fixture(directory: str, options: dict, seed: int = 0):
 
 
 def char_ids(sentences: List[List[str]]) -> torch.Tensor:
-    mapper = BioElmoCharacterMapper()
-    ids = torch.zeros(len(sentences), max(1, max(len(s) for s in sentences)), 50, dtype=torch.long)
-    for row, sentence in enumerate(sentences):
-        for column, word in enumerate(sentence):
-            ids[row, column] = torch.tensor(mapper.convert_word_to_char_ids(word))
-    return ids
+    return batch_to_ids(sentences)

@@ -5,7 +5,7 @@ from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 from allennlp.commands.train import train_model_from_file
 
-from allennlp_bioelmo.common.config_variables import REPOSITORY_ROOT
+from tests import REPOSITORY_ROOT
 
 CONFIG = os.path.join(REPOSITORY_ROOT, "training_configs", "ner", "ncbi_disease.jsonnet")
 TEXT = ("Germline mutations in BRCA1 predispose women to breast cancer. Fig. 2 shows that "
@@ -37,10 +37,13 @@ def test_raw_text_offsets_map_back_to_the_input(predictor):
 
 
 def test_pretokenized_input_and_batches(predictor):
-    results = predictor.predict_batch_json([{"tokens": ["breast", "cancer", "risk"]}, {"text": ""}, {"text": TEXT}])
+    results = predictor.predict_batch_json(
+        [{"tokens": ["breast", "cancer", "risk"]}, {"text": ""}, {"text": TEXT}, {"tokens": []}]
+    )
     assert [t["text"] for t in results[0]["tokens"]] == ["breast", "cancer", "risk"]
-    assert results[1] == {"tokens": [], "tags": [], "entities": []}
+    assert results[1] == results[3] == {"tokens": [], "tags": [], "entities": []}
     assert results[2] == predictor.predict_json({"text": TEXT})
+    assert predictor.predict_json({"tokens": []}) == {"tokens": [], "tags": [], "entities": []}
 
 
 def test_input_without_text_or_tokens_is_an_error(predictor):

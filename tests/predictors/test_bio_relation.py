@@ -5,7 +5,7 @@ from allennlp.commands.train import train_model_from_file
 from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 
-from allennlp_bioelmo.common.config_variables import REPOSITORY_ROOT
+from tests import REPOSITORY_ROOT
 
 CONFIG = os.path.join(REPOSITORY_ROOT, "training_configs", "relation", "chemprot_scibert.jsonnet")
 

@@ -6,6 +6,7 @@ from allennlp.data.dataset_readers.dataset_reader import DatasetReader
 
 from allennlp_bioelmo.data.dataset_readers.document_tagging import Mention
 from allennlp_bioelmo.data.dataset_readers.ner_document_reader import Document, NerDocumentReader
+from allennlp_bioelmo.common.config_variables import warn_if_fixture_corpus
 from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, read_lines
 
 
@@ -31,6 +32,7 @@ class BioBratDatasetReader(NerDocumentReader):
     def _documents(self, file_path: str) -> Iterator[Document]:
         if not os.path.isdir(file_path):
             raise DataFormatError(file_path, 0, "bio_brat expects a directory of .txt and .ann files")
+        warn_if_fixture_corpus(file_path)
         text_files = sorted(glob.glob(os.path.join(file_path, "*.txt")))
         if not text_files:
             raise DataFormatError(file_path, 0, "no .txt files in the directory")

@@ -8,6 +8,7 @@ from typing import Dict, Iterable, Iterator, Optional, Tuple
 from allennlp.common.file_utils import cached_path
 from allennlp.data.token_indexers import TokenIndexer
 
+from allennlp_bioelmo.common.config_variables import warn_if_fixture_corpus
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoTokenCharactersIndexer
 
 
@@ -27,6 +28,7 @@ def default_token_indexers() -> Dict[str, TokenIndexer]:
 
 def read_lines(file_path: str) -> Iterator[Tuple[int, str]]:
     """(line number, line without its newline) for every line; CRLF is accepted."""
+    warn_if_fixture_corpus(file_path)
     path = cached_path(file_path)
     if not os.path.isfile(path):
         raise DataFormatError(file_path, 0, "not a file")

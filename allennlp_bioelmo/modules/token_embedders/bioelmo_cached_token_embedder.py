@@ -1,5 +1,5 @@
 import logging
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy
 import torch
@@ -7,7 +7,8 @@ from allennlp.common.checks import ConfigurationError
 from allennlp.modules.token_embedders.token_embedder import TokenEmbedder
 
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
-from allennlp_bioelmo.modules.embedding_file import EmbeddingFile
+from allennlp_bioelmo.file_formats.embedding_file import EmbeddingFile
+from allennlp_bioelmo.modules.bilm import add_sentence_boundaries
 from allennlp_bioelmo.modules.token_embedders.bioelmo_token_embedder import BioElmoTokenEmbedder
 
 logger = logging.getLogger(__name__)
@@ -76,20 +77,25 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
         """
         return token.encode("utf-8", "ignore")[: self._mapper.max_characters - 2].decode("utf-8", "replace")
 
-    def forward(self, elmo_tokens: torch.Tensor, word_inputs: Optional[torch.Tensor] = None) -> torch.Tensor:
-        leading_shape = elmo_tokens.shape[:-2]
-        character_ids = elmo_tokens.reshape(-1, *elmo_tokens.shape[-2:])
+    def bilm_activations(
+        self, character_ids: torch.Tensor, word_inputs: Optional[torch.Tensor]
+    ) -> Tuple[List[torch.Tensor], torch.Tensor]:
+        """The biLM layers of every sentence, from the file where it has them, computed otherwise."""
         token_mask = (character_ids > 0).any(dim=-1)
         batch_size, timesteps = token_mask.shape
-        layers = character_ids.new_zeros(
-            (self.bilm.num_layers, batch_size, timesteps, self.bilm.get_output_dim()), dtype=torch.float
+        lengths = token_mask.sum(dim=1)
+        _, mask = add_sentence_boundaries(token_mask, token_mask, True, True)
+        # Same layout as the biLM's output: <S> at 0, tokens at 1..length; the boundary positions
+        # stay zero, which is harmless because they are dropped after the (position-wise) mix.
+        layers = torch.zeros(
+            (self.bilm.num_layers, batch_size, timesteps + 2, self.bilm.get_output_dim()),
+            device=character_ids.device,
         )
         # Sentences are recognised by their character ids: a sentence seen before costs one
         # dictionary look-up; a new one is decoded to tokens once and looked up in the file.
         id_rows = character_ids.cpu().numpy()
-        lengths = token_mask.sum(dim=1).tolist()
         missing, fingerprints = [], []
-        for row, length in enumerate(lengths):
+        for row, length in enumerate(lengths.tolist()):
             fingerprint = id_rows[row, :length].tobytes()
             fingerprints.append(fingerprint)
             if fingerprint not in self._known:
@@ -100,26 +106,25 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
             if vectors is None:
                 missing.append(row)
             else:
-                layers[:, row, :length] = torch.from_numpy(numpy.asarray(vectors, dtype=numpy.float32))
+                layers[:, row, 1 : length + 1] = torch.from_numpy(numpy.asarray(vectors, dtype=numpy.float32))
         self.hits += batch_size - len(missing)
         self.misses += len(missing)
         if missing:
-            self._prepare()
             with torch.no_grad():
-                computed = torch.stack(self.bilm(character_ids[missing])["activations"]).float()
+                computed, _ = self.bioelmo.bilm_activations(character_ids[missing], None)
             for position, row in enumerate(missing):
-                length = lengths[row]
-                layers[:, row, :length] = computed[:, position, 1 : length + 1]
+                length = int(lengths[row])
+                layers[:, row, 1 : length + 1] = torch.stack(computed)[:, position, 1 : length + 1]
                 if self._append:
-                    vectors = layers[:, row, :length].cpu().numpy()
-                    self._memory[fingerprints[row]] = vectors
-                    if self._cache is not None:
-                        tokens = [self._mapper.char_ids_to_word(ids) for ids in id_rows[row, :length].tolist()]
-                        self._cache.add(" ".join(tokens), vectors)
+                    self._remember(fingerprints[row], id_rows[row, :length], layers[:, row, 1 : length + 1])
             if self._append and self._cache is not None:
                 self._cache.flush()
-        mixed = self._mix(list(layers), token_mask) * token_mask.unsqueeze(-1)
-        representation = self._dropout(mixed)
-        if self._projection is not None:
-            representation = self._projection(representation)
-        return representation.view(*leading_shape, timesteps, -1)
+        return list(layers), mask
+
+    def _remember(self, fingerprint: bytes, id_rows: numpy.ndarray, vectors: torch.Tensor) -> None:
+        """Keep computed vectors in memory and, with a cache file, append them to it."""
+        array = vectors.cpu().numpy()
+        self._memory[fingerprint] = array
+        if self._cache is not None:
+            tokens = [self._mapper.char_ids_to_word(ids) for ids in id_rows.tolist()]
+            self._cache.add(" ".join(tokens), array)

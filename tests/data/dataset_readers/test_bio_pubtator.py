@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from allennlp_bioelmo.common.config_variables import FIXTURES
+from tests import FIXTURES
 from allennlp_bioelmo.data.dataset_readers import BioPubtatorDatasetReader
 from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError
 from tests.conftest import shared_data

@@ -3,7 +3,7 @@ import os
 import pytest
 from allennlp.common.checks import ConfigurationError
 
-from allennlp_bioelmo.common.config_variables import FIXTURES
+from tests import FIXTURES
 from allennlp_bioelmo.data.dataset_readers import BioRelationDatasetReader
 from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError
 from tests.conftest import shared_data

@@ -4,7 +4,7 @@ import os
 import pytest
 from allennlp.data.dataset_readers.dataset_reader import WorkerInfo
 
-from allennlp_bioelmo.common.config_variables import FIXTURES
+from tests import FIXTURES
 from allennlp_bioelmo.data.dataset_readers import (
     BioBratDatasetReader,
     BioConllDatasetReader,

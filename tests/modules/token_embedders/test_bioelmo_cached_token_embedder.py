@@ -8,7 +8,7 @@ from allennlp.common.checks import ConfigurationError
 from allennlp_bioelmo.commands.bioelmo_embed import embed_file
 from allennlp_bioelmo.modules.token_embedders import BioElmoCachedTokenEmbedder, BioElmoTokenEmbedder
 from tests.commands.cli import NER_CONFIG, allennlp_in_process
-from tests.conftest import BUNDLED_OPTIONS, BUNDLED_WEIGHTS
+from tests.conftest import TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS
 from tests.modules.bilm_test_utils import SENTENCES, char_ids
 
 CACHED = [s for s in SENTENCES if s][:3]
@@ -19,13 +19,13 @@ def cache_file(tmp_path):
     source = tmp_path / "sentences.txt"
     source.write_text("\n".join(" ".join(s) for s in CACHED) + "\n")
     path = tmp_path / "cache.hdf5"
-    embed_file(str(source), str(path), BUNDLED_OPTIONS, BUNDLED_WEIGHTS)
+    embed_file(str(source), str(path), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS)
     return str(path)
 
 
 def test_hits_and_misses_give_the_on_the_fly_vectors(cache_file):
-    plain = BioElmoTokenEmbedder(BUNDLED_OPTIONS, BUNDLED_WEIGHTS, dropout=0.0)
-    cached = BioElmoCachedTokenEmbedder(BUNDLED_OPTIONS, BUNDLED_WEIGHTS, cache_file=cache_file, dropout=0.0)
+    plain = BioElmoTokenEmbedder(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, dropout=0.0)
+    cached = BioElmoCachedTokenEmbedder(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, cache_file=cache_file, dropout=0.0)
     with torch.no_grad():
         for batch in (CACHED, SENTENCES):  # all cached; some missing (and an empty row)
             assert float((plain(char_ids(batch)) - cached(char_ids(batch))).abs().max()) <= 1e-5
@@ -33,7 +33,7 @@ def test_hits_and_misses_give_the_on_the_fly_vectors(cache_file):
 
 
 def test_append_to_cache(cache_file):
-    cached = BioElmoCachedTokenEmbedder(BUNDLED_OPTIONS, BUNDLED_WEIGHTS, cache_file=cache_file,
+    cached = BioElmoCachedTokenEmbedder(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, cache_file=cache_file,
                                         append_to_cache=True, dropout=0.0)
     new = [["entirely", "new", "sentence"]]
     with torch.no_grad():
@@ -48,13 +48,13 @@ def test_append_to_cache(cache_file):
 
 def test_incompatible_settings(cache_file, tmp_path):
     with pytest.raises(ConfigurationError, match="cannot use requires_grad"):
-        BioElmoCachedTokenEmbedder(BUNDLED_OPTIONS, BUNDLED_WEIGHTS, cache_file=cache_file, requires_grad=True)
+        BioElmoCachedTokenEmbedder(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, cache_file=cache_file, requires_grad=True)
     top = tmp_path / "top.hdf5"
     source = tmp_path / "s.txt"
     source.write_text("p53\n")
-    embed_file(str(source), str(top), BUNDLED_OPTIONS, BUNDLED_WEIGHTS, layers="top")
+    embed_file(str(source), str(top), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, layers="top")
     with pytest.raises(ConfigurationError, match="holds 'top' vectors; bioelmo_cached needs every layer"):
-        BioElmoCachedTokenEmbedder(BUNDLED_OPTIONS, BUNDLED_WEIGHTS, cache_file=str(top))
+        BioElmoCachedTokenEmbedder(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, cache_file=str(top))
 
 
 def test_training_from_the_cache_gives_the_same_losses(tmp_path, monkeypatch):
@@ -72,7 +72,7 @@ def test_training_from_the_cache_gives_the_same_losses(tmp_path, monkeypatch):
     source = tmp_path / "corpus.txt"
     source.write_text("\n".join(sentences) + "\n")
     cache = tmp_path / "corpus.hdf5"
-    embed_file(str(source), str(cache), BUNDLED_OPTIONS, BUNDLED_WEIGHTS)
+    embed_file(str(source), str(cache), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS)
 
     losses = {}
     for name, cache_variable in (("on_the_fly", ""), ("cached", str(cache))):

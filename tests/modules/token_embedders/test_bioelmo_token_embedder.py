@@ -70,7 +70,7 @@ def test_paper_mix_top_average_concat(files):
     two = BioElmoTokenEmbedder(options_file, weight_file, layer_mix="concat", layers=[1, 2])
     assert two.get_output_dim() == 64
     paper = BioElmoTokenEmbedder(options_file, weight_file, layer_mix="paper")
-    assert [n for n, p in paper.named_parameters() if p.requires_grad] == ["_mix.layer_weights"]
+    assert [n for n, p in paper.named_parameters() if p.requires_grad] == ["_bioelmo._mix.layer_weights"]
 
 
 def test_layer_mix_misconfiguration(files):
@@ -98,8 +98,8 @@ def test_vocab_file_cache_gives_identical_vectors(files, tmp_path):
     with torch.no_grad():
         for batch in (in_vocab, SENTENCES):  # all cached / some tokens missing from the cache
             assert max_difference(plain(char_ids(batch)), cached(char_ids(batch))) <= TOLERANCE
-    assert cached._word_ids_from_characters(char_ids(in_vocab)) is not None
-    assert cached._word_ids_from_characters(char_ids(SENTENCES)) is None
+    assert cached.bioelmo.word_ids(char_ids(in_vocab)) is not None
+    assert cached.bioelmo.word_ids(char_ids(SENTENCES)) is None
 
 
 def test_vocab_to_cache_with_word_inputs_matches_allennlp(files):

@@ -19,8 +19,8 @@ from typing import Dict, Tuple
 import numpy
 
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions
-from allennlp_bioelmo.modules.bilm_weights import bilm_tf_dataset_shapes, lstm_dataset_prefix, write_bilm_tf_weights
-from allennlp_bioelmo.modules.tf_checkpoint import CheckpointFormatError, TfCheckpointReader
+from allennlp_bioelmo.file_formats.bilm_weights import bilm_tf_dataset_shapes, lstm_dataset_prefix, write_bilm_tf_weights
+from allennlp_bioelmo.file_formats.tf_checkpoint import CheckpointFormatError, TfCheckpointReader
 
 _LSTM = re.compile(
     r"^lm/RNN_(\d)/(?:rnn|RNN)/(?:multi_rnn_cell|MultiRNNCell)/(?:cell_|Cell)(\d+)/(?:lstm_cell|LSTMCell)/"

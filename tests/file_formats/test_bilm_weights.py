@@ -5,7 +5,7 @@ from allennlp.common.checks import ConfigurationError
 
 from allennlp_bioelmo.modules.bilm import BiLm
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions
-from allennlp_bioelmo.modules.bilm_weights import (
+from allennlp_bioelmo.file_formats.bilm_weights import (
     bilm_order_to_tf_gates,
     load_bilm_tf_weights,
     tf_gates_to_bilm_order,

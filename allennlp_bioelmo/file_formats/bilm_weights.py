@@ -1,5 +1,5 @@
 """
-Reading (and writing) the HDF5 weight file that bilm-tf's `dump_weights` writes (the released BioELMo `weights`).
+Reading and writing the HDF5 weight file that bilm-tf's `dump_weights` writes (the released BioELMo `weights`).
 
 Layout (`d` = direction, 0 forward / 1 backward; `l` = LSTM layer; `i` = CNN filter; `k` = highway):
 
@@ -135,6 +135,33 @@ def write_bilm_tf_weights(weight_file: str, arrays: Dict[str, numpy.ndarray]) ->
             handle.create_dataset(name, data=values)
 
 
+def read_softmax_weights(softmax_file: str, vocab_size: int, dim: int) -> Tuple[numpy.ndarray, numpy.ndarray]:
+    """
+    The softmax side file (`W` `(vocab_size, dim)`, `b` `(vocab_size,)`) that `bioelmo-convert` and
+    `bioelmo-finetune` write next to the weights; errors name the file, dataset and shapes.
+    """
+    import h5py
+
+    if not os.path.exists(softmax_file):
+        raise ConfigurationError(f"softmax file not found: {softmax_file}")
+    try:
+        handle = h5py.File(softmax_file, "r")
+    except OSError as error:
+        raise ConfigurationError(f"softmax file {softmax_file} is not an HDF5 file: {error}")
+    with handle:
+        arrays = []
+        for name, expected in (("W", (vocab_size, dim)), ("b", (vocab_size,))):
+            if name not in handle:
+                raise ConfigurationError(f"softmax file {softmax_file} has no dataset '{name}' (expected shape {expected})")
+            if tuple(handle[name].shape) != expected:
+                raise ConfigurationError(
+                    f"softmax file {softmax_file}: dataset '{name}' has shape {tuple(handle[name].shape)}, "
+                    f"expected {expected} (vocabulary size x projection_dim)"
+                )
+            arrays.append(numpy.asarray(handle[name][...], dtype=numpy.float32))
+    return arrays[0], arrays[1]
+
+
 def load_bilm_tf_weights(weight_file: str, options: BiLmOptions) -> Dict[str, torch.Tensor]:
     """
     Convert a bilm-tf weight file into a state dict for `allennlp_bioelmo.modules.bilm.BiLm`.
@@ -183,3 +210,40 @@ def load_bilm_tf_weights(weight_file: str, options: BiLmOptions) -> Dict[str, to
             state[f"{name}.projection_kernel"] = torch.from_numpy(arrays[f"{prefix}/W_P_0"])
     logger.info("Loaded BioELMo weights from %s", weight_file)
     return state
+
+
+def bilm_state_to_tf_arrays(
+    state: Dict[str, torch.Tensor], options: BiLmOptions
+) -> Dict[str, numpy.ndarray]:
+    """
+    The inverse of `load_bilm_tf_weights`: a `BiLm` state dict as the datasets of bilm-tf's
+    `dump_weights` layout, ready for `write_bilm_tf_weights`.
+    """
+    state = {name: value.detach().cpu().float().numpy() for name, value in state.items()}
+    arrays = {"char_embed": state["character_encoder.char_embedding.weight"][1:]}
+    for i in range(len(options.filters)):
+        kernel = state[f"character_encoder.convolutions.{i}.weight"]
+        arrays[f"CNN/W_cnn_{i}"] = kernel.transpose(2, 1, 0)[None]
+        arrays[f"CNN/b_cnn_{i}"] = state[f"character_encoder.convolutions.{i}.bias"]
+    n = options.n_filters
+    for k in range(options.n_highway):
+        weight = state[f"character_encoder.highways.{k}.weight"]
+        bias = state[f"character_encoder.highways.{k}.bias"]
+        arrays[f"CNN_high_{k}/W_transform"], arrays[f"CNN_high_{k}/W_carry"] = weight[:n].T, weight[n:].T
+        arrays[f"CNN_high_{k}/b_transform"], arrays[f"CNN_high_{k}/b_carry"] = bias[:n], bias[n:]
+    if "character_encoder.projection.weight" in state:
+        arrays["CNN_proj/W_proj"] = state["character_encoder.projection.weight"].T
+        arrays["CNN_proj/b_proj"] = state["character_encoder.projection.bias"]
+    cell = options.lstm_dim
+    for direction in (0, 1):
+        for layer in range(options.n_layers):
+            name, prefix = f"lstm.layers.{layer}.{direction}", lstm_dataset_prefix(direction, layer)
+            kernel = numpy.concatenate(
+                [state[f"{name}.input_kernel"], state[f"{name}.recurrent_kernel"]], axis=0
+            )
+            bias = state[f"{name}.bias"].copy()
+            bias[cell : 2 * cell] -= TF_FORGET_BIAS
+            arrays[f"{prefix}/W_0"] = bilm_order_to_tf_gates(kernel, cell)
+            arrays[f"{prefix}/B"] = bilm_order_to_tf_gates(bias, cell)
+            arrays[f"{prefix}/W_P_0"] = state[f"{name}.projection_kernel"]
+    return {name: numpy.ascontiguousarray(value, dtype=numpy.float32) for name, value in arrays.items()}

@@ -5,21 +5,24 @@ and `</S>`; the forward LM predicts each next token (the last prediction is `</S
 LM each previous one (the last is `<S>`). Training uses a sampled softmax (log-uniform negatives,
 the sampler bilm-tf uses, with TensorFlow's log-expected-count correction); evaluation the full one.
 """
+import json
 import math
+import os
+import shutil
 from typing import Dict, List, Optional, Tuple
 
 import numpy
 import torch
 
-from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
+from allennlp_bioelmo.data.bilm_inputs import batch_to_ids
+from allennlp_bioelmo.file_formats.bilm_weights import (
+    bilm_state_to_tf_arrays,
+    load_bilm_tf_weights,
+    read_softmax_weights,
+    write_bilm_tf_weights,
+)
 from allennlp_bioelmo.modules.bilm import BiLm
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions
-from allennlp_bioelmo.modules.bilm_weights import (
-    TF_FORGET_BIAS,
-    bilm_order_to_tf_gates,
-    lstm_dataset_prefix,
-    load_bilm_tf_weights,
-)
 
 
 def log_uniform_probabilities(ids: torch.Tensor, vocab_size: int) -> torch.Tensor:
@@ -87,23 +90,22 @@ class BiLmLanguageModel(torch.nn.Module):
         self.bilm = BiLm(options)
         self.softmax_weight = torch.nn.Parameter(torch.randn(len(vocabulary), options.projection_dim) * 0.01)
         self.softmax_bias = torch.nn.Parameter(torch.zeros(len(vocabulary)))
-        self._mapper = BioElmoCharacterMapper(max_characters=options.max_characters_per_token)
 
     @classmethod
-    def from_files(cls, options_file: str, vocabulary: List[str], weight_file: Optional[str] = None,
-                   softmax_file: Optional[str] = None) -> "BiLmLanguageModel":
+    def from_files(
+        cls,
+        options_file: str,
+        vocabulary: List[str],
+        weight_file: Optional[str] = None,
+        softmax_file: Optional[str] = None,
+    ) -> "BiLmLanguageModel":
+        """The model of released files; without `weight_file`/`softmax_file` those parts are random."""
         options = BiLmOptions.from_file(options_file)
         model = cls(options, vocabulary)
         if weight_file:
             model.bilm.load_state_dict(load_bilm_tf_weights(weight_file, options))
         if softmax_file:
-            import h5py
-
-            with h5py.File(softmax_file, "r") as handle:
-                weight, bias = handle["W"][...], handle["b"][...]
-            if weight.shape != tuple(model.softmax_weight.shape):
-                raise ValueError(f"{softmax_file}: softmax W has shape {weight.shape}, expected "
-                                 f"{tuple(model.softmax_weight.shape)} (vocabulary size x projection_dim)")
+            weight, bias = read_softmax_weights(softmax_file, len(vocabulary), options.projection_dim)
             model.softmax_weight.data.copy_(torch.from_numpy(weight))
             model.softmax_bias.data.copy_(torch.from_numpy(bias))
         return model
@@ -113,20 +115,21 @@ class BiLmLanguageModel(torch.nn.Module):
     def batch(self, sentences: List[List[str]]) -> Dict[str, torch.Tensor]:
         """Character ids and the forward/backward target ids of whitespace-tokenized sentences."""
         unknown = self.token_to_id["<UNK>"]
-        width = max(1, max(len(s) for s in sentences))
-        ids = torch.zeros(len(sentences), width, self._mapper.max_characters, dtype=torch.long)
+        character_ids = batch_to_ids(sentences, self.options.max_characters_per_token)
+        width = character_ids.shape[1]
         # targets per position of the boundary-extended sequence (0 = <S> ... n + 1 = </S>); -1 = none
         forward = torch.full((len(sentences), width + 2), -1, dtype=torch.long)
         backward = torch.full((len(sentences), width + 2), -1, dtype=torch.long)
         for row, sentence in enumerate(sentences):
-            token_ids = [self.token_to_id["<S>"]] + [self.token_to_id.get(t, unknown) for t in sentence] + [
-                self.token_to_id["</S>"]]
-            for column, token in enumerate(sentence):
-                ids[row, column] = torch.tensor(self._mapper.convert_word_to_char_ids(token))
+            token_ids = torch.tensor(
+                [self.token_to_id["<S>"]]
+                + [self.token_to_id.get(token, unknown) for token in sentence]
+                + [self.token_to_id["</S>"]]
+            )
             n = len(sentence)
-            forward[row, : n + 1] = torch.tensor(token_ids[1:])
-            backward[row, 1 : n + 2] = torch.tensor(token_ids[:-1])
-        return {"character_ids": ids, "forward_targets": forward, "backward_targets": backward}
+            forward[row, : n + 1] = token_ids[1:]
+            backward[row, 1 : n + 2] = token_ids[:-1]
+        return {"character_ids": character_ids, "forward_targets": forward, "backward_targets": backward}
 
     # ---- losses -------------------------------------------------------------------------------
 
@@ -173,32 +176,24 @@ class BiLmLanguageModel(torch.nn.Module):
 
     # ---- export -------------------------------------------------------------------------------
 
-    def bilm_tf_arrays(self) -> Dict[str, numpy.ndarray]:
-        """The biLM in bilm-tf's `dump_weights` layout (the inverse of `load_bilm_tf_weights`)."""
-        options, state = self.options, {k: v.detach().cpu().float().numpy() for k, v in self.bilm.state_dict().items()}
-        arrays = {"char_embed": state["character_encoder.char_embedding.weight"][1:]}
-        for i in range(len(options.filters)):
-            arrays[f"CNN/W_cnn_{i}"] = state[f"character_encoder.convolutions.{i}.weight"].transpose(2, 1, 0)[None]
-            arrays[f"CNN/b_cnn_{i}"] = state[f"character_encoder.convolutions.{i}.bias"]
-        n = options.n_filters
-        for k in range(options.n_highway):
-            weight, bias = state[f"character_encoder.highways.{k}.weight"], state[f"character_encoder.highways.{k}.bias"]
-            arrays[f"CNN_high_{k}/W_transform"], arrays[f"CNN_high_{k}/W_carry"] = weight[:n].T, weight[n:].T
-            arrays[f"CNN_high_{k}/b_transform"], arrays[f"CNN_high_{k}/b_carry"] = bias[:n], bias[n:]
-        if "character_encoder.projection.weight" in state:
-            arrays["CNN_proj/W_proj"] = state["character_encoder.projection.weight"].T
-            arrays["CNN_proj/b_proj"] = state["character_encoder.projection.bias"]
-        cell = options.lstm_dim
-        for direction in (0, 1):
-            for layer in range(options.n_layers):
-                name, prefix = f"lstm.layers.{layer}.{direction}", lstm_dataset_prefix(direction, layer)
-                kernel = numpy.concatenate([state[f"{name}.input_kernel"], state[f"{name}.recurrent_kernel"]], axis=0)
-                bias = state[f"{name}.bias"].copy()
-                bias[cell : 2 * cell] -= TF_FORGET_BIAS
-                arrays[f"{prefix}/W_0"] = bilm_order_to_tf_gates(kernel, cell)
-                arrays[f"{prefix}/B"] = bilm_order_to_tf_gates(bias, cell)
-                arrays[f"{prefix}/W_P_0"] = state[f"{name}.projection_kernel"]
-        return {name: numpy.ascontiguousarray(value, dtype=numpy.float32) for name, value in arrays.items()}
-
-    def softmax_arrays(self) -> Dict[str, numpy.ndarray]:
-        return {"W": self.softmax_weight.detach().cpu().numpy(), "b": self.softmax_bias.detach().cpu().numpy()}
+    def save_released_files(self, output_dir: str) -> None:
+        """
+        The released format in `output_dir`: `weights.hdf5` (bilm-tf `dump_weights` layout),
+        `softmax.hdf5` (`W`, `b`), `options.json` and `vocab.txt`, which the `bioelmo` embedder,
+        `bioelmo-perplexity` and `bioelmo-finetune` load.
+        """
+        os.makedirs(output_dir, exist_ok=True)
+        arrays = bilm_state_to_tf_arrays(self.bilm.state_dict(), self.options)
+        write_bilm_tf_weights(os.path.join(output_dir, "weights.hdf5"), arrays)
+        softmax = {
+            "W": self.softmax_weight.detach().cpu().numpy(),
+            "b": self.softmax_bias.detach().cpu().numpy(),
+        }
+        write_bilm_tf_weights(os.path.join(output_dir, "softmax.hdf5"), softmax)
+        options = {**self.options.to_dict(), "n_tokens_vocab": len(self.vocabulary)}
+        with open(os.path.join(output_dir, "options.json"), "w", encoding="utf-8") as handle:
+            json.dump(options, handle, indent=2)
+        vocab_file = os.path.join(output_dir, "vocab.txt")
+        with open(vocab_file + ".partial", "w", encoding="utf-8") as handle:
+            handle.write("\n".join(self.vocabulary) + "\n")
+        shutil.move(vocab_file + ".partial", vocab_file)

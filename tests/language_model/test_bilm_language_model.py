@@ -3,7 +3,7 @@ import math
 
 import torch
 
-from allennlp_bioelmo.modules.bilm_language_model import (
+from allennlp_bioelmo.language_model.bilm_language_model import (
     BiLmLanguageModel,
     log_expected_count,
     log_uniform_candidates,

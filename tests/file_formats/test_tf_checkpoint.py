@@ -5,8 +5,8 @@ import shutil
 import numpy
 import pytest
 
-from allennlp_bioelmo.common.config_variables import FIXTURES
-from allennlp_bioelmo.modules.tf_checkpoint import CheckpointFormatError, TfCheckpointReader
+from tests import FIXTURES
+from allennlp_bioelmo.file_formats.tf_checkpoint import CheckpointFormatError, TfCheckpointReader
 
 CHECKPOINT = os.path.join(FIXTURES, "tf_checkpoint")
 PREFIX = "model.ckpt-1234"
