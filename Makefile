@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.bioelmo-installed
 ALLENNLP_NO_DEPS := allennlp==2.10.1 fairscale==0.4.13
 
-.PHONY: install demo test fixtures benchmark clean
+.PHONY: install demo test lint format fixtures benchmark clean
 
 install: $(STAMP)
 
@@ -21,8 +21,18 @@ $(STAMP): requirements.txt setup.py
 demo: install
 	PATH="$(abspath $(BIN)):$$PATH" bash scripts/demo.sh
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest -q tests
+
+# Style: black (line length 100, pyproject.toml) and flake8 (.flake8). `make format` applies black.
+LINTED := allennlp_bioelmo tests benchmarks scripts setup.py
+
+lint: install
+	$(BIN)/python -m black --check --quiet $(LINTED)
+	$(BIN)/python -m flake8 $(LINTED)
+
+format: install
+	$(BIN)/python -m black --quiet $(LINTED)
 
 # Regenerates the bundled random biLM (options, weights, vocabulary) in bilm-tf's formats.
 fixtures: install

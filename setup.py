@@ -4,6 +4,19 @@ VERSION = {}
 with open("allennlp_bioelmo/version.py") as handle:
     exec(handle.read(), VERSION)
 
+# Every third-party package the plugin imports at run time (tests/test_packaging.py checks the
+# list against the imports). AllenNLP 2.10.1 and fairscale are imported too, but are not listed:
+# their own pins (torch<1.13, ...) cannot be met on Python 3.11, so `make install` installs them
+# with --no-deps (see requirements.txt).
+INSTALL_REQUIRES = [
+    "google-crc32c>=1.1",
+    "h5py>=3.6",
+    "jsonnet>=0.10",
+    "numpy>=1.21",
+    "torch>=2.0",
+    "tqdm>=4.62",
+]
+
 setup(
     name="allennlp-bioelmo",
     version=VERSION["VERSION"],
@@ -11,11 +24,16 @@ setup(
     "biomedical readers, models and predictors",
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
+    license="Apache-2.0",
     packages=find_packages(exclude=["tests", "tests.*", "benchmarks"]),
+    # BioELMo-small (options, weights, softmax, vocabulary, training log) is the default biLM, so
+    # it ships inside the package, wheels included.
+    package_data={"allennlp_bioelmo": ["pretrained/bioelmo_small/*"]},
     python_requires=">=3.11",
-    # What pip can resolve. AllenNLP 2.10.1 itself must be installed with --no-deps (its pins
-    # exclude Python 3.11); `make install` does that from requirements.txt.
-    install_requires=["torch>=2.0", "h5py>=3.6", "numpy>=1.21", "tqdm>=4.62", "jsonnet>=0.10"],
-    entry_points={},
-    classifiers=["Programming Language :: Python :: 3.11", "Topic :: Scientific/Engineering :: Bio-Informatics"],
+    install_requires=INSTALL_REQUIRES,
+    classifiers=[
+        "License :: OSI Approved :: Apache Software License",
+        "Programming Language :: Python :: 3.11",
+        "Topic :: Scientific/Engineering :: Bio-Informatics",
+    ],
 )

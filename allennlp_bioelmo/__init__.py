@@ -1,6 +1,7 @@
 """
 allennlp-bioelmo: BioELMo for AllenNLP. Importing the package registers every component.
 """
+
 # Compatibility fixes first: they patch AllenNLP 2.10.1 for torch 2.x / numpy 2 / Python 3.11.
 from allennlp_bioelmo import compat  # noqa: F401
 from allennlp_bioelmo.common.config_variables import set_config_variable_defaults

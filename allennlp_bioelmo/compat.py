@@ -19,6 +19,7 @@ and has a test in `tests/test_compat.py`. Importing `allennlp_bioelmo` applies t
    an `AttributeError` deep in a predictor for `[...]`), with no line number. Input lines are now
    numbered, and such a line gives a `ConfigurationError` naming the file and the line.
 """
+
 import functools
 import json
 import logging
@@ -50,7 +51,9 @@ def _patch_once(owner, name: str):
         original = getattr(owner, name)
         if getattr(original, "_bioelmo_patched", False):
             return original
-        patched = functools.wraps(original)(lambda *args, **kwargs: wrapper(original, *args, **kwargs))
+        patched = functools.wraps(original)(
+            lambda *args, **kwargs: wrapper(original, *args, **kwargs)
+        )
         patched._bioelmo_patched = True
         setattr(owner, name, patched)
         return patched
@@ -72,7 +75,9 @@ def _finish_without_process_group(original, self, metrics):
 
 
 def strip_archived_weight_files(params) -> None:
-    """Remove ARCHIVED_FILE_KEYS from every embedder in ARCHIVED_WEIGHT_FILE_EMBEDDERS, recursively."""
+    """
+    Remove ARCHIVED_FILE_KEYS from every embedder in ARCHIVED_WEIGHT_FILE_EMBEDDERS, recursively.
+    """
     if not isinstance(params, Params):
         return
     if params.get("type") in ARCHIVED_WEIGHT_FILE_EMBEDDERS:
@@ -114,7 +119,9 @@ def _json_lines_with_line_numbers(original, self):
 
 
 def _numbered_json_objects(name, lines, predictor):
-    """`predictor.load_line` of every non-blank line; a line that is not a JSON object is an error."""
+    """
+    `predictor.load_line` of every non-blank line; a line that is not a JSON object is an error.
+    """
     for number, line in enumerate(lines, start=1):
         if line.isspace():
             continue
@@ -127,7 +134,7 @@ def _numbered_json_objects(name, lines, predictor):
             )
         if not isinstance(value, dict):
             raise ConfigurationError(
-                f"{name}, line {number}: expected a JSON object such as {{\"text\": ...}}, "
+                f'{name}, line {number}: expected a JSON object such as {{"text": ...}}, '
                 f"found a JSON {type(value).__name__}"
             )
         yield value

@@ -7,6 +7,7 @@ Prints, per batch size: tokens/s of each implementation, the ratio, the max abs 
 outputs, peak resident memory, and the share of this machine's measured float32 GEMM rate that the
 throughput represents (FLOPs per token from the options). Also reports our optional bfloat16 mode.
 """
+
 import argparse
 import os
 import random
@@ -19,7 +20,9 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper  # noqa: E402
+from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import (
+    BioElmoCharacterMapper,
+)  # noqa: E402
 from allennlp_bioelmo.modules.bilm import BiLm  # noqa: E402
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions  # noqa: E402
 from real_corpus import column_file_sentences  # noqa: E402
@@ -28,8 +31,14 @@ from allennlp_bioelmo.testing.bilm_fixtures import (  # noqa: E402
     write_bilm_fixture,
 )
 
-SHARED_CORPUS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared",
-                             "data", "ncbi-disease", "train.txt")
+SHARED_CORPUS = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    "..",
+    "shared",
+    "data",
+    "ncbi-disease",
+    "train.txt",
+)
 
 
 def corpus_sentences(rng: random.Random):
@@ -40,8 +49,13 @@ def corpus_sentences(rng: random.Random):
     if os.path.exists(SHARED_CORPUS):
         sentences = column_file_sentences(SHARED_CORPUS)
         return [s for s in sentences if 10 <= len(s) <= 40], "NCBI-disease train sentences"
-    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 12))) for _ in range(5000)]
-    return [[rng.choice(words) for _ in range(rng.randint(10, 40))] for _ in range(2000)], "random words"
+    words = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 12)))
+        for _ in range(5000)
+    ]
+    return [
+        [rng.choice(words) for _ in range(rng.randint(10, 40))] for _ in range(2000)
+    ], "random words"
 
 
 def random_batch(batch_size: int, rng: random.Random, mapper: BioElmoCharacterMapper, sentences):
@@ -76,7 +90,9 @@ def main() -> None:
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 64])
     parser.add_argument("--batches", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--fixture-dir", default=os.path.join(tempfile.gettempdir(), "bioelmo_full_random"))
+    parser.add_argument(
+        "--fixture-dir", default=os.path.join(tempfile.gettempdir(), "bioelmo_full_random")
+    )
     parser.add_argument("--skip-allennlp", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -90,8 +106,11 @@ def main() -> None:
     flops = options.flops_per_token()
     rate = gemm_rate(args.threads)
     bound = rate * 1e9 / flops
-    print(f"threads={args.threads}  float32 GEMM {rate:.0f} GFLOP/s  biLM {flops / 1e6:.0f} MFLOP/token "
-          f"-> GEMM bound {bound:.0f} tokens/s")
+    print(
+        f"threads={args.threads}  float32 GEMM {rate:.0f} GFLOP/s  biLM {flops / 1e6:.0f} "
+        "MFLOP/token "
+        f"-> GEMM bound {bound:.0f} tokens/s"
+    )
 
     ours = BiLm.from_files(options_file, weight_file).eval()
     ours_bf16 = BiLm.from_files(options_file, weight_file).eval().to(torch.bfloat16)
@@ -111,20 +130,30 @@ def main() -> None:
     print(f"sentences: {source}, 10-40 tokens")
     with torch.no_grad():
         for batch_size in args.batch_sizes:
-            batches = [random_batch(batch_size, rng, mapper, sentences) for _ in range(args.batches)]
+            batches = [
+                random_batch(batch_size, rng, mapper, sentences) for _ in range(args.batches)
+            ]
             ours_tps = time_tokens_per_second(ours, batches)
             bf16_tps = time_tokens_per_second(ours_bf16, batches)
             ids = batches[0][0]
             ours_out = ours(ids)["activations"]
             bf16_dev = max(
-                float((a - b.float()).abs().max()) for a, b in zip(ours_out, ours_bf16(ids)["activations"])
+                float((a - b.float()).abs().max())
+                for a, b in zip(ours_out, ours_bf16(ids)["activations"])
             )
-            line = (f"batch {batch_size}: ours {ours_tps:.0f} tok/s ({ours_tps / bound:.0%} of GEMM bound)"
-                    f"  bfloat16 {bf16_tps:.0f} tok/s (max dev {bf16_dev:.3f})")
+            line = (
+                f"batch {batch_size}: ours {ours_tps:.0f} tok/s ({ours_tps / bound:.0%} of GEMM "
+                "bound)"
+                f"  bfloat16 {bf16_tps:.0f} tok/s (max dev {bf16_dev:.3f})"
+            )
             if reference is not None:
                 ref_tps = time_tokens_per_second(run_reference, batches)
-                diff = max(float((a - b).abs().max()) for a, b in zip(run_reference(ids)["activations"], ours_out))
-                line += f"  allennlp {ref_tps:.0f} tok/s  ratio {ours_tps / ref_tps:.2f}x  max|diff| {diff:.2e}"
+                diff = max(
+                    float((a - b).abs().max())
+                    for a, b in zip(run_reference(ids)["activations"], ours_out)
+                )
+                line += f"  allennlp {ref_tps:.0f} tok/s  ratio {ours_tps / ref_tps:.2f}x"
+                line += f"  max|diff| {diff:.2e}"
             print(line, flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory {peak_mb:.0f} MB")

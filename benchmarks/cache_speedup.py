@@ -9,6 +9,7 @@ and for the biLSTM-CRF (training_configs/ner/ncbi_disease).
 Uses NCBI-disease from ../shared/data when present (else the bundled fixture). Prints the cache
 build time, seconds per epoch (training + validation) of each setting and the speed-up.
 """
+
 import argparse
 import json
 import os
@@ -24,10 +25,19 @@ from allennlp.common import Params  # noqa: E402
 from allennlp.training.callbacks.callback import TrainerCallback  # noqa: E402
 
 from allennlp_bioelmo.commands.bioelmo_embed import embed_file  # noqa: E402
-from allennlp_bioelmo.common.config_variables import CONFIG_VARIABLE_DEFAULTS, FIXTURES, REPOSITORY_ROOT  # noqa: E402
-from allennlp_bioelmo.testing.bilm_fixtures import FULL_BIOELMO_OPTIONS, write_bilm_fixture  # noqa: E402
+from allennlp_bioelmo.common.config_variables import (
+    CONFIG_VARIABLE_DEFAULTS,
+    FIXTURES,
+    REPOSITORY_ROOT,
+)  # noqa: E402
+from allennlp_bioelmo.testing.bilm_fixtures import (
+    FULL_BIOELMO_OPTIONS,
+    write_bilm_fixture,
+)  # noqa: E402
 
-SHARED_TRAIN = os.path.join(os.path.dirname(REPOSITORY_ROOT), "shared", "data", "ncbi-disease", "train.txt")
+SHARED_TRAIN = os.path.join(
+    os.path.dirname(REPOSITORY_ROOT), "shared", "data", "ncbi-disease", "train.txt"
+)
 CONFIGS = {  # config -> the prefix of its data variables
     "probing/bc2gm_mlp_crf": "BC2GM",
     "ner/ncbi_disease": "NCBI_DISEASE",
@@ -59,10 +69,16 @@ def seconds_per_epoch(directory, config, train_file, dev_file, epochs, cache_fil
     os.environ["BIOELMO_CACHE"] = cache_file
     prefix = CONFIGS[config]
     os.environ[f"{prefix}_TRAIN"], os.environ[f"{prefix}_DEV"] = train_file, dev_file
-    params = Params.from_file(os.path.join(REPOSITORY_ROOT, "training_configs", config + ".jsonnet"), json.dumps({
-        "test_data_path": None, "evaluate_on_test": False,
-        "trainer": {"num_epochs": epochs, "callbacks": [{"type": "benchmark_epoch_timer"}]},
-    }))
+    params = Params.from_file(
+        os.path.join(REPOSITORY_ROOT, "training_configs", config + ".jsonnet"),
+        json.dumps(
+            {
+                "test_data_path": None,
+                "evaluate_on_test": False,
+                "trainer": {"num_epochs": epochs, "callbacks": [{"type": "benchmark_epoch_timer"}]},
+            }
+        ),
+    )
     EPOCH_TIMES.clear()
     train_model(params, directory)
     return [b - a for a, b in zip(EPOCH_TIMES, EPOCH_TIMES[1:])]
@@ -70,7 +86,9 @@ def seconds_per_epoch(directory, config, train_file, dev_file, epochs, cache_fil
 
 def measure(name, options_file, weight_file, blocks, epochs, workdir):
     os.environ["BIOELMO_OPTIONS"], os.environ["BIOELMO_WEIGHTS"] = options_file, weight_file
-    os.environ["BIOELMO_OUTPUT_DIM"] = str(2 * json.load(open(options_file))["lstm"]["projection_dim"])
+    os.environ["BIOELMO_OUTPUT_DIM"] = str(
+        2 * json.load(open(options_file))["lstm"]["projection_dim"]
+    )
     split = max(1, len(blocks) // 10)
     train_file, dev_file = os.path.join(workdir, "train.txt"), os.path.join(workdir, "dev.txt")
     for path, part in ((train_file, blocks[split:]), (dev_file, blocks[:split])):
@@ -78,7 +96,9 @@ def measure(name, options_file, weight_file, blocks, epochs, workdir):
             handle.write("\n".join("".join(block) for block in part) + "\n")
     sentences = os.path.join(workdir, "sentences.txt")
     with open(sentences, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(" ".join(line.split("\t")[0] for line in block) for block in blocks) + "\n")
+        handle.write(
+            "\n".join(" ".join(line.split("\t")[0] for line in block) for block in blocks) + "\n"
+        )
     cache = os.path.join(workdir, "cache.hdf5")
     start = time.perf_counter()
     embed_file(sentences, cache, options_file, weight_file, batch_size=32)
@@ -86,10 +106,18 @@ def measure(name, options_file, weight_file, blocks, epochs, workdir):
     tokens = sum(len(block) for block in blocks)
     print(f"{name}: {len(blocks)} sentences ({tokens} tokens); cache built in {build:.1f} s")
     for config in CONFIGS:
-        plain = seconds_per_epoch(os.path.join(workdir, config, "plain"), config, train_file, dev_file, epochs, "")
-        cached = seconds_per_epoch(os.path.join(workdir, config, "cached"), config, train_file, dev_file, epochs, cache)
-        print(f"   {config:<24} on the fly {min(plain):6.2f} s/epoch   cached {min(cached):6.2f} s/epoch   "
-              f"speed-up {min(plain) / min(cached):5.1f}x   (best of {epochs} epochs)", flush=True)
+        plain = seconds_per_epoch(
+            os.path.join(workdir, config, "plain"), config, train_file, dev_file, epochs, ""
+        )
+        cached = seconds_per_epoch(
+            os.path.join(workdir, config, "cached"), config, train_file, dev_file, epochs, cache
+        )
+        print(
+            f"   {config:<24} on the fly {min(plain):6.2f} s/epoch   cached {min(cached):6.2f} "
+            "s/epoch   "
+            f"speed-up {min(plain) / min(cached):5.1f}x   (best of {epochs} epochs)",
+            flush=True,
+        )
 
 
 def main():
@@ -99,18 +127,37 @@ def main():
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--skip-full", action="store_true")
     args = parser.parse_args()
-    source = SHARED_TRAIN if os.path.exists(SHARED_TRAIN) else os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt")
+    source = (
+        SHARED_TRAIN
+        if os.path.exists(SHARED_TRAIN)
+        else os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt")
+    )
     blocks = read_blocks(source)
     print(f"corpus: {source}; {args.epochs} epochs per setting; 2 threads")
     with tempfile.TemporaryDirectory() as workdir:
         small = os.path.join(workdir, "small")
         os.makedirs(small)
-        measure("bundled small biLM", CONFIG_VARIABLE_DEFAULTS["BIOELMO_OPTIONS"],
-                CONFIG_VARIABLE_DEFAULTS["BIOELMO_WEIGHTS"], blocks[: args.sentences], args.epochs, small)
+        measure(
+            "bundled small biLM",
+            CONFIG_VARIABLE_DEFAULTS["BIOELMO_OPTIONS"],
+            CONFIG_VARIABLE_DEFAULTS["BIOELMO_WEIGHTS"],
+            blocks[: args.sentences],
+            args.epochs,
+            small,
+        )
         if not args.skip_full:
             full = os.path.join(workdir, "full")
-            options_file, weight_file, _ = write_bilm_fixture(os.path.join(full, "bilm"), FULL_BIOELMO_OPTIONS, seed=1)
-            measure("full-size random BioELMo", options_file, weight_file, blocks[: args.full_sentences], args.epochs, full)
+            options_file, weight_file, _ = write_bilm_fixture(
+                os.path.join(full, "bilm"), FULL_BIOELMO_OPTIONS, seed=1
+            )
+            measure(
+                "full-size random BioELMo",
+                options_file,
+                weight_file,
+                blocks[: args.full_sentences],
+                args.epochs,
+                full,
+            )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ a stateful biLM, and compares each LSTM layer with the zero-state and warm-start
 same sentence: mean and max absolute difference and mean cosine distance per layer. With random
 weights the figures only show the mechanism; run it with the real BioELMo files for real figures.
 """
+
 import argparse
 import os
 import sys
@@ -18,12 +19,19 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from allennlp_bioelmo.common.config_variables import CONFIG_VARIABLE_DEFAULTS, FIXTURES  # noqa: E402
-from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper  # noqa: E402
+from allennlp_bioelmo.common.config_variables import (
+    CONFIG_VARIABLE_DEFAULTS,
+    FIXTURES,
+)  # noqa: E402
+from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import (
+    BioElmoCharacterMapper,
+)  # noqa: E402
 from allennlp_bioelmo.modules.token_embedders import BioElmoTokenEmbedder  # noqa: E402
 from real_corpus import column_file_sentences  # noqa: E402
 
-SHARED_TEST = os.path.join(os.path.dirname(FIXTURES), "..", "shared", "data", "ncbi-disease", "test.txt")
+SHARED_TEST = os.path.join(
+    os.path.dirname(FIXTURES), "..", "shared", "data", "ncbi-disease", "test.txt"
+)
 
 
 def read_sentences(path: str, limit: int):
@@ -42,18 +50,28 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=200)
     args = parser.parse_args()
     text_file = args.text_file or (
-        SHARED_TEST if os.path.exists(SHARED_TEST) else os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt")
+        SHARED_TEST
+        if os.path.exists(SHARED_TEST)
+        else os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt")
     )
     sentences = read_sentences(text_file, args.sentences)
     mapper = BioElmoCharacterMapper()
     embedders = {
-        "stateful": BioElmoTokenEmbedder(args.options_file, args.weight_file, dropout=0.0, layer_mix="concat", stateful=True),
-        "zero": BioElmoTokenEmbedder(args.options_file, args.weight_file, dropout=0.0, layer_mix="concat"),
-        "warm": BioElmoTokenEmbedder(args.options_file, args.weight_file, dropout=0.0, layer_mix="concat", warm_start=True),
+        "stateful": BioElmoTokenEmbedder(
+            args.options_file, args.weight_file, dropout=0.0, layer_mix="concat", stateful=True
+        ),
+        "zero": BioElmoTokenEmbedder(
+            args.options_file, args.weight_file, dropout=0.0, layer_mix="concat"
+        ),
+        "warm": BioElmoTokenEmbedder(
+            args.options_file, args.weight_file, dropout=0.0, layer_mix="concat", warm_start=True
+        ),
     }
     layers = embedders["zero"].bilm.num_layers
     width = embedders["zero"].bilm.get_output_dim()
-    totals = {name: torch.zeros(3, layers) for name in ("zero", "warm")}  # mean abs, max abs, cosine distance
+    totals = {
+        name: torch.zeros(3, layers) for name in ("zero", "warm")
+    }  # mean abs, max abs, cosine distance
     count = 0
     with torch.no_grad():
         for sentence in sentences:
@@ -69,13 +87,19 @@ def main() -> None:
                     totals[name][2, layer] += (1 - torch.cosine_similarity(a, b, dim=-1)).mean()
             count += 1
     print(f"{count} sentences from {text_file}; biLM {args.weight_file}")
-    print("distance from stateful vectors   layer:  " + "  ".join(f"{k:>22}" for k in range(layers)))
+    print(
+        "distance from stateful vectors   layer:  " + "  ".join(f"{k:>22}" for k in range(layers))
+    )
     for name in ("zero", "warm"):
         cells = [
-            f"mean {totals[name][0, k] / count:.4f} cos {totals[name][2, k] / count:.4f}" for k in range(layers)
+            f"mean {totals[name][0, k] / count:.4f} cos {totals[name][2, k] / count:.4f}"
+            for k in range(layers)
         ]
         print(f"{name + '-state':>14} (mean |diff|, cosine dist): " + "  ".join(cells))
-        print(f"{'':>14} max |diff| per layer: " + "  ".join(f"{float(totals[name][1, k]):.4f}" for k in range(layers)))
+        print(
+            f"{'':>14} max |diff| per layer: "
+            + "  ".join(f"{float(totals[name][1, k]):.4f}" for k in range(layers))
+        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ use or test the plugin; run it in a separate venv that has TensorFlow:
 Variables carry bilm-tf's training-graph names (tiny shapes) plus an Adagrad slot and the global
 step, as in the released BioELMo checkpoint. `expected.npz` holds the values TensorFlow read back.
 """
+
 import os
 import sys
 
@@ -48,19 +49,29 @@ def main(directory: str) -> None:
     graph = tf.Graph()
     with graph.as_default():
         variables = {
-            name: tf.compat.v1.get_variable(name, initializer=rng.normal(0, 0.5, shape).astype(numpy.float32))
+            name: tf.compat.v1.get_variable(
+                name, initializer=rng.normal(0, 0.5, shape).astype(numpy.float32)
+            )
             for name, shape in variable_shapes().items()
         }
-        # an optimizer slot and the step counter, as in bilm-tf's checkpoints (the converter skips them)
-        tf.compat.v1.get_variable("lm/softmax/W/Adagrad", initializer=numpy.full((VOCAB, PROJ), 0.1, numpy.float32))
+        # an optimizer slot and the step counter, as in bilm-tf's checkpoints (the converter skips
+        # them)
+        tf.compat.v1.get_variable(
+            "lm/softmax/W/Adagrad", initializer=numpy.full((VOCAB, PROJ), 0.1, numpy.float32)
+        )
         tf.compat.v1.get_variable("global_step", initializer=numpy.int64(1234))
         saver = tf.compat.v1.train.Saver()
         with tf.compat.v1.Session() as session:
             session.run(tf.compat.v1.global_variables_initializer())
             prefix = saver.save(session, os.path.join(directory, "model.ckpt"), global_step=1234)
     reader = tf.train.load_checkpoint(prefix)
-    numpy.savez(os.path.join(directory, "expected.npz"),
-                **{name.replace("/", "|"): reader.get_tensor(name) for name in reader.get_variable_to_shape_map()})
+    numpy.savez(
+        os.path.join(directory, "expected.npz"),
+        **{
+            name.replace("/", "|"): reader.get_tensor(name)
+            for name in reader.get_variable_to_shape_map()
+        },
+    )
     print(prefix, len(variables) + 2, "variables")
 
 

@@ -1,4 +1,5 @@
 """One test per fix in allennlp_bioelmo/compat.py."""
+
 import json
 import os
 import shutil
@@ -15,10 +16,19 @@ from tests.conftest import TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS
 
 
 def test_strip_archived_weight_files_only_touches_our_embedders():
-    params = Params({"model": {"embedder": {"type": "bioelmo", "options_file": "o", "weight_file": "w"},
-                               "other": {"type": "elmo_token_embedder", "weight_file": "w"}}})
+    params = Params(
+        {
+            "model": {
+                "embedder": {"type": "bioelmo", "options_file": "o", "weight_file": "w"},
+                "other": {"type": "elmo_token_embedder", "weight_file": "w"},
+            }
+        }
+    )
     strip_archived_weight_files(params)
-    assert "weight_file" not in params["model"]["embedder"] and params["model"]["embedder"]["options_file"] == "o"
+    assert (
+        "weight_file" not in params["model"]["embedder"]
+        and params["model"]["embedder"]["options_file"] == "o"
+    )
     assert params["model"]["other"]["weight_file"] == "w"
 
 
@@ -27,8 +37,11 @@ def test_archive_loads_without_reading_the_hdf5(tmp_path):
     bilm_dir.mkdir()
     shutil.copy(TEST_BILM_OPTIONS, bilm_dir / "options.json")
     shutil.copy(TEST_BILM_WEIGHTS, bilm_dir / "weights.hdf5")
-    env = {"BIOELMO_OPTIONS": str(bilm_dir / "options.json"), "BIOELMO_WEIGHTS": str(bilm_dir / "weights.hdf5"),
-           "NER_EPOCHS": "1"}
+    env = {
+        "BIOELMO_OPTIONS": str(bilm_dir / "options.json"),
+        "BIOELMO_WEIGHTS": str(bilm_dir / "weights.hdf5"),
+        "NER_EPOCHS": "1",
+    }
     allennlp("train", NER_CONFIG, "-s", str(tmp_path / "out"), env=env)
     before = load_archive(str(tmp_path / "out" / "model.tar.gz")).model.state_dict()
     os.remove(bilm_dir / "weights.hdf5")  # a predicting user has only the archive (and options)
@@ -39,19 +52,38 @@ def test_archive_loads_without_reading_the_hdf5(tmp_path):
 
 @pytest.mark.slow
 def test_distributed_training_sees_each_instance_once_and_evaluates_on_test(tmp_path):
-    overrides = json.dumps({
-        "distributed": {"cuda_devices": [-1, -1]},
-        "trainer": {"callbacks": [{"type": "record_training_instances"}]},
-    })
+    overrides = json.dumps(
+        {
+            "distributed": {"cuda_devices": [-1, -1]},
+            "trainer": {"callbacks": [{"type": "record_training_instances"}]},
+        }
+    )
     out = tmp_path / "out"
-    allennlp("train", NER_CONFIG, "-s", str(out), "-o", overrides, "--include-package", "tests.training.instance_recorder",
-             env={"NER_EPOCHS": "2"})
+    allennlp(
+        "train",
+        NER_CONFIG,
+        "-s",
+        str(out),
+        "-o",
+        overrides,
+        "--include-package",
+        "tests.training.instance_recorder",
+        env={"NER_EPOCHS": "2"},
+    )
     metrics = json.loads((out / "metrics.json").read_text())
     assert "test_f1-measure-overall" in metrics and "validation_loss" in metrics  # fix 1
-    training = [tuple(i["metadata"]["words"]) for i in BioConllDatasetReader().read(os.environ["NCBI_DISEASE_TRAIN"])]
+    training = [
+        tuple(i["metadata"]["words"])
+        for i in BioConllDatasetReader().read(os.environ["NCBI_DISEASE_TRAIN"])
+    ]
     for epoch in (0, 1):
-        seen = {rank: [tuple(json.loads(line)) for line in open(out / f"seen_rank{rank}_epoch{epoch}.jsonl")]
-                for rank in (0, 1)}
+        seen = {
+            rank: [
+                tuple(json.loads(line))
+                for line in open(out / f"seen_rank{rank}_epoch{epoch}.jsonl")
+            ]
+            for rank in (0, 1)
+        }
         assert seen[0] and seen[1]  # both workers trained
         assert sorted(seen[0] + seen[1]) == sorted(training)  # every sentence exactly once
 

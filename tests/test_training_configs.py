@@ -2,6 +2,7 @@
 Every config in training_configs/ trains as shipped (bundled fixtures) through the real CLI, and
 `allennlp predict` and `allennlp evaluate` work on the archive it writes.
 """
+
 import glob
 import json
 import os
@@ -14,22 +15,39 @@ from tests.commands.cli import allennlp_in_process as allennlp
 
 CONFIGS = sorted(
     os.path.relpath(path, REPOSITORY_ROOT)
-    for path in glob.glob(os.path.join(REPOSITORY_ROOT, "training_configs", "**", "*.jsonnet"), recursive=True)
+    for path in glob.glob(
+        os.path.join(REPOSITORY_ROOT, "training_configs", "**", "*.jsonnet"), recursive=True
+    )
 )
 PREDICT_INPUTS = {
     "ner": {"text": "Germline mutations in BRCA1 cause breast cancer. IL-2 levels rose."},
     "probing/bc2gm": {"text": "Mutations in the p53 gene are common."},
     "relation/chemprot_scibert": {"text": "[[ Aspirin ]] inhibits << COX-1 >> in platelets."},
     "relation": {"sentence": "@CHEMICAL$ inhibits @GENE$ but not @DISEASE$."},
-    "nli": {"sentence1": "The patient denies chest pain.", "sentence2": "The patient has chest pain."},
-    "probing/mednli": {"sentence1": "The patient denies chest pain.", "sentence2": "The patient has chest pain."},
+    "nli": {
+        "sentence1": "The patient denies chest pain.",
+        "sentence2": "The patient has chest pain.",
+    },
+    "probing/mednli": {
+        "sentence1": "The patient denies chest pain.",
+        "sentence2": "The patient has chest pain.",
+    },
 }
 TEST_VARIABLE = {
-    "ner/ncbi_disease": "NCBI_DISEASE_TEST", "ner/bc5cdr": "BC5CDR_TEST", "ner/jnlpba": "JNLPBA_TEST",
-    "ner/bc2gm": "BC2GM_TEST", "ner/iob": "IOB_TEST", "ner/cdr_pubtator": "CDR_PUBTATOR_TEST",
-    "ner/brat": "BRAT_TEST", "relation/chemprot_blue": "CHEMPROT_BLUE_TEST",
-    "relation/chemprot_scibert": "CHEMPROT_TEST", "relation/ddi": "DDI_TEST", "relation/gad": "GAD_TEST",
-    "nli/mednli": "MEDNLI_TEST", "probing/bc2gm_mlp_crf": "BC2GM_TEST", "probing/bc2gm_bilstm_crf": "BC2GM_TEST",
+    "ner/ncbi_disease": "NCBI_DISEASE_TEST",
+    "ner/bc5cdr": "BC5CDR_TEST",
+    "ner/jnlpba": "JNLPBA_TEST",
+    "ner/bc2gm": "BC2GM_TEST",
+    "ner/iob": "IOB_TEST",
+    "ner/cdr_pubtator": "CDR_PUBTATOR_TEST",
+    "ner/brat": "BRAT_TEST",
+    "relation/chemprot_blue": "CHEMPROT_BLUE_TEST",
+    "relation/chemprot_scibert": "CHEMPROT_TEST",
+    "relation/ddi": "DDI_TEST",
+    "relation/gad": "GAD_TEST",
+    "nli/mednli": "MEDNLI_TEST",
+    "probing/bc2gm_mlp_crf": "BC2GM_TEST",
+    "probing/bc2gm_bilstm_crf": "BC2GM_TEST",
     "probing/mednli_bilinear": "MEDNLI_TEST",
 }
 
@@ -68,5 +86,11 @@ def test_config_trains_predicts_and_evaluates(config, tmp_path):
         assert abs(sum(prediction["class_probabilities"].values()) - 1.0) < 1e-4
 
     evaluation = tmp_path / "evaluation.json"
-    allennlp("evaluate", archive, config_variable_defaults(REPOSITORY_ROOT)[TEST_VARIABLE[key]], "--output-file", str(evaluation))
+    allennlp(
+        "evaluate",
+        archive,
+        config_variable_defaults(REPOSITORY_ROOT)[TEST_VARIABLE[key]],
+        "--output-file",
+        str(evaluation),
+    )
     assert "loss" in json.loads(evaluation.read_text())

@@ -1,6 +1,8 @@
 """
-`allennlp bioelmo-convert`: a bilm-tf TensorFlow checkpoint -> weights HDF5 (+ softmax), no TensorFlow.
+`allennlp bioelmo-convert`: a bilm-tf TensorFlow checkpoint -> weights HDF5 (+ softmax), without
+TensorFlow.
 """
+
 import argparse
 import os
 
@@ -19,12 +21,20 @@ class BioElmoConvert(Subcommand):
     """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
-        description = "Convert a bilm-tf checkpoint to BioELMo HDF5 weights (what bilm-tf's dump_weights does)."
+        description = (
+            "Convert a bilm-tf checkpoint to BioELMo HDF5 weights "
+            "(what bilm-tf's dump_weights does)."
+        )
         subparser = parser.add_parser(self.name, description=description, help=description)
-        subparser.add_argument("checkpoint", help="checkpoint prefix (model.ckpt-N), its .index, or its directory")
+        subparser.add_argument(
+            "checkpoint", help="checkpoint prefix (model.ckpt-N), its .index, or its directory"
+        )
         subparser.add_argument("options_file", help="the biLM options JSON")
         subparser.add_argument("weight_file", help="HDF5 file to write")
-        subparser.add_argument("--softmax-file", help="where to write the softmax (default: <weight_file>.softmax.hdf5)")
+        subparser.add_argument(
+            "--softmax-file",
+            help="where to write the softmax (default: <weight_file>.softmax.hdf5)",
+        )
         subparser.set_defaults(func=_run)
         return subparser
 
@@ -32,5 +42,7 @@ class BioElmoConvert(Subcommand):
 def _run(args: argparse.Namespace) -> None:
     softmax_file = args.softmax_file or os.path.splitext(args.weight_file)[0] + ".softmax.hdf5"
     counts = convert_checkpoint(args.checkpoint, args.options_file, args.weight_file, softmax_file)
-    print(f"wrote {counts['bilm_datasets']} biLM datasets to {args.weight_file}"
-          + (f" and the softmax to {softmax_file}" if counts["softmax_arrays"] else ""))
+    print(
+        f"wrote {counts['bilm_datasets']} biLM datasets to {args.weight_file}"
+        + (f" and the softmax to {softmax_file}" if counts["softmax_arrays"] else "")
+    )

@@ -2,6 +2,7 @@
 `allennlp bioelmo-embed`: precompute BioELMo vectors for a file of sentences into an HDF5 file
 (AllenNLP 0.9 `allennlp elmo` layout, see `allennlp_bioelmo.file_formats.embedding_file`).
 """
+
 import argparse
 import logging
 import os
@@ -33,6 +34,10 @@ def embed_file(
     warm_start: bool = False,
     batches_per_part: int = 8,
 ) -> None:
+    """
+    Embed every sentence of `input_file` into `output_file` (AllenNLP 0.9 `elmo` layout), resumably:
+    finished batches are kept as part files, so a rerun after an interruption skips them.
+    """
     if layers not in LAYER_OUTPUTS:
         raise ConfigurationError(f"layers must be one of {LAYER_OUTPUTS}, got {layers!r}")
     if dtype not in ("float32", "float16"):
@@ -45,7 +50,10 @@ def embed_file(
     done = writer.finished_keys()
     todo = [i for i in range(len(sentences)) if str(i) not in done]
     if done:
-        print(f"resuming: {len(done)} of {len(sentences)} sentences already embedded in {writer.parts_dir}")
+        print(
+            f"resuming: {len(done)} of {len(sentences)} sentences already embedded in "
+            f"{writer.parts_dir}"
+        )
     # Longest first, so each batch holds sentences of similar length (little padding).
     todo.sort(key=lambda i: -len(sentences[i]))
 
@@ -75,7 +83,9 @@ def embed_file(
                 tokens_done += length
             progress.update(len(indices))
             elapsed = time.perf_counter() - start
-            progress.set_postfix(sent_per_s=f"{progress.n / elapsed:.1f}", tok_per_s=f"{tokens_done / elapsed:.0f}")
+            progress.set_postfix(
+                sent_per_s=f"{progress.n / elapsed:.1f}", tok_per_s=f"{tokens_done / elapsed:.0f}"
+            )
             if len(pending) >= batches_per_part * batch_size:
                 writer.write_part(pending)
                 pending = {}
@@ -83,7 +93,9 @@ def embed_file(
         writer.write_part(pending)
     progress.close()
     sentence_to_index = {" ".join(tokens): str(i) for i, tokens in enumerate(sentences)}
-    writer.merge(sentence_to_index, {"bioelmo_layers": layers, "bioelmo_dim": bioelmo.bilm.get_output_dim()})
+    writer.merge(
+        sentence_to_index, {"bioelmo_layers": layers, "bioelmo_dim": bioelmo.bilm.get_output_dim()}
+    )
     print(f"wrote {len(sentences)} sentences to {output_file}")
 
 
@@ -96,24 +108,57 @@ class BioElmoEmbed(Subcommand):
     """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
-        description = ("Write BioELMo vectors of each sentence of a file to HDF5 (AllenNLP 0.9 `elmo` layout); "
-                       "rerun the same command to resume after an interruption.")
-        subparser = parser.add_parser(self.name, description=description, help="Precompute BioELMo vectors to HDF5.")
-        subparser.add_argument("input_file", help="one sentence per line (whitespace-tokenized), or .jsonl with 'tokens'")
+        description = (
+            "Write BioELMo vectors of each sentence of a file to HDF5 (AllenNLP 0.9 `elmo` "
+            "layout); "
+            "rerun the same command to resume after an interruption."
+        )
+        subparser = parser.add_parser(
+            self.name, description=description, help="Precompute BioELMo vectors to HDF5."
+        )
+        subparser.add_argument(
+            "input_file",
+            help="one sentence per line (whitespace-tokenized), or .jsonl with 'tokens'",
+        )
         subparser.add_argument("output_file", help="the HDF5 file to write")
         subparser.add_argument("--options-file", default=os.environ.get("BIOELMO_OPTIONS"))
         subparser.add_argument("--weight-file", default=os.environ.get("BIOELMO_WEIGHTS"))
         subparser.add_argument("--batch-size", type=int, default=64)
         subparser.add_argument("--cuda-device", type=int, default=-1)
-        subparser.add_argument("--layers", choices=LAYER_OUTPUTS, default="all",
-                               help="all: (layers, tokens, dim); top or average: (tokens, dim)")
-        subparser.add_argument("--dtype", choices=["float32", "float16"], default="float32",
-                               help="float16 halves the file")
-        subparser.add_argument("--tokenize", action="store_true",
-                               help="lines are raw text: tokenize with the offline bio_regex tokenizer")
-        subparser.add_argument("--warm-start", action="store_true", help="start each sentence from the warm-start state")
-        subparser.set_defaults(func=lambda args: embed_file(
-            args.input_file, args.output_file, args.options_file, args.weight_file, args.batch_size,
-            args.cuda_device, args.layers, args.dtype, args.tokenize, args.warm_start,
-        ))
+        subparser.add_argument(
+            "--layers",
+            choices=LAYER_OUTPUTS,
+            default="all",
+            help="all: (layers, tokens, dim); top or average: (tokens, dim)",
+        )
+        subparser.add_argument(
+            "--dtype",
+            choices=["float32", "float16"],
+            default="float32",
+            help="float16 halves the file",
+        )
+        subparser.add_argument(
+            "--tokenize",
+            action="store_true",
+            help="lines are raw text: tokenize with the offline bio_regex tokenizer",
+        )
+        subparser.add_argument(
+            "--warm-start",
+            action="store_true",
+            help="start each sentence from the warm-start state",
+        )
+        subparser.set_defaults(
+            func=lambda args: embed_file(
+                args.input_file,
+                args.output_file,
+                args.options_file,
+                args.weight_file,
+                args.batch_size,
+                args.cuda_device,
+                args.layers,
+                args.dtype,
+                args.tokenize,
+                args.warm_start,
+            )
+        )
         return subparser

@@ -3,6 +3,7 @@
 on new text, with checkpoints, resume and a final export in the released format (see
 `allennlp_bioelmo.language_model.training`).
 """
+
 import argparse
 import json
 import os
@@ -21,9 +22,14 @@ class BioElmoFinetune(Subcommand):
     """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
-        description = ("Continue training a BioELMo biLM on one-sentence-per-line text (or train one from scratch); "
-                       "rerun to resume; exports weights.hdf5, softmax.hdf5, options.json and vocab.txt.")
-        subparser = parser.add_parser(self.name, description=description, help="Fine-tune the BioELMo biLM.")
+        description = (
+            "Continue training a BioELMo biLM on one-sentence-per-line text (or train one from "
+            "scratch); "
+            "rerun to resume; exports weights.hdf5, softmax.hdf5, options.json and vocab.txt."
+        )
+        subparser = parser.add_parser(
+            self.name, description=description, help="Fine-tune the BioELMo biLM."
+        )
         subparser.add_argument("train_file")
         subparser.add_argument("output_dir")
         subparser.add_argument("--options-file", default=os.environ.get("BIOELMO_OPTIONS"))
@@ -33,20 +39,55 @@ class BioElmoFinetune(Subcommand):
         subparser.add_argument("--epochs", type=int, default=1)
         subparser.add_argument("--batch-size", type=int, default=32)
         subparser.add_argument("--learning-rate", type=float, default=0.001)
-        subparser.add_argument("--num-samples", type=int, default=8192, help="negatives of the sampled softmax")
+        subparser.add_argument(
+            "--num-samples", type=int, default=8192, help="negatives of the sampled softmax"
+        )
         subparser.add_argument("--checkpoint-every", type=int, default=100)
         subparser.add_argument("--max-steps", type=int)
         subparser.add_argument("--seed", type=int, default=0)
-        subparser.add_argument("--validation-file", help="held-out text: full-softmax perplexity after every epoch")
-        subparser.add_argument("--validate-every", type=int, help="also validate every this many steps")
-        subparser.add_argument("--warmup-steps", type=int, default=0, help="linear learning-rate warm-up")
-        subparser.add_argument("--lr-schedule", choices=["constant", "linear"], default="constant",
-                               help="after warm-up: constant, or linear decay to zero at the last step")
-        subparser.add_argument("--grad-clip", type=float, default=10.0, help="gradient norm clip (0: none)")
-        subparser.set_defaults(func=lambda args: print(json.dumps(finetune(
-            args.options_file, args.vocab_file, args.train_file, args.output_dir, args.weight_file,
-            args.softmax_file, args.epochs, args.batch_size, args.learning_rate, args.num_samples,
-            args.checkpoint_every, args.max_steps, args.seed, args.validation_file, args.validate_every,
-            args.warmup_steps, args.lr_schedule, args.grad_clip,
-        ), indent=2)))
+        subparser.add_argument(
+            "--validation-file", help="held-out text: full-softmax perplexity after every epoch"
+        )
+        subparser.add_argument(
+            "--validate-every", type=int, help="also validate every this many steps"
+        )
+        subparser.add_argument(
+            "--warmup-steps", type=int, default=0, help="linear learning-rate warm-up"
+        )
+        subparser.add_argument(
+            "--lr-schedule",
+            choices=["constant", "linear"],
+            default="constant",
+            help="after warm-up: constant, or linear decay to zero at the last step",
+        )
+        subparser.add_argument(
+            "--grad-clip", type=float, default=10.0, help="gradient norm clip (0: none)"
+        )
+        subparser.set_defaults(
+            func=lambda args: print(
+                json.dumps(
+                    finetune(
+                        args.options_file,
+                        args.vocab_file,
+                        args.train_file,
+                        args.output_dir,
+                        args.weight_file,
+                        args.softmax_file,
+                        args.epochs,
+                        args.batch_size,
+                        args.learning_rate,
+                        args.num_samples,
+                        args.checkpoint_every,
+                        args.max_steps,
+                        args.seed,
+                        args.validation_file,
+                        args.validate_every,
+                        args.warmup_steps,
+                        args.lr_schedule,
+                        args.grad_clip,
+                    ),
+                    indent=2,
+                )
+            )
+        )
         return subparser

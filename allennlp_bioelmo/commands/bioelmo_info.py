@@ -1,6 +1,7 @@
 """
 `allennlp bioelmo-info`: what the plugin registers, and the shape of a biLM.
 """
+
 import argparse
 import json
 from typing import Any, Dict, List, Optional
@@ -22,6 +23,9 @@ def registered_components() -> Dict[str, List[str]]:
 
 
 def bilm_summary(options_file: str, weight_file: Optional[str]) -> Dict[str, Any]:
+    """
+    Dimensions, parameter count and MFLOP/token of a biLM; checks the weights against the options.
+    """
     from allennlp_bioelmo.modules.bilm_options import BiLmOptions
     from allennlp_bioelmo.file_formats.bilm_weights import read_bilm_tf_datasets
 

@@ -2,6 +2,7 @@
 `allennlp bioelmo-perplexity`: forward and backward perplexity of a biLM language model on a text
 file (one whitespace-tokenized sentence per line, bilm-tf's data format).
 """
+
 import argparse
 import os
 
@@ -21,21 +22,32 @@ class BioElmoPerplexity(Subcommand):
     """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
-        description = "Forward/backward perplexity of a BioELMo language model on one-sentence-per-line text."
+        description = (
+            "Forward/backward perplexity of a BioELMo language model on one-sentence-per-line text."
+        )
         subparser = parser.add_parser(self.name, description=description, help=description)
         subparser.add_argument("text_file")
         subparser.add_argument("--options-file", default=os.environ.get("BIOELMO_OPTIONS"))
         subparser.add_argument("--vocab-file", default=os.environ.get("BIOELMO_VOCAB"))
         subparser.add_argument("--weight-file", required=True)
-        subparser.add_argument("--softmax-file", required=True, help="written by bioelmo-convert or bioelmo-finetune")
+        subparser.add_argument(
+            "--softmax-file", required=True, help="written by bioelmo-convert or bioelmo-finetune"
+        )
         subparser.add_argument("--batch-size", type=int, default=32)
         subparser.set_defaults(func=_run)
         return subparser
 
 
 def _run(args: argparse.Namespace) -> None:
-    model = BiLmLanguageModel.from_files(args.options_file, read_vocabulary_file(args.vocab_file),
-                                         args.weight_file, args.softmax_file)
+    model = BiLmLanguageModel.from_files(
+        args.options_file,
+        read_vocabulary_file(args.vocab_file),
+        args.weight_file,
+        args.softmax_file,
+    )
     result = perplexity(model, read_sentences(args.text_file, False), args.batch_size)
-    print(f"forward perplexity {result['forward']:.2f}  backward perplexity {result['backward']:.2f}  "
-          f"({result['tokens']} predicted tokens per direction)")
+    print(
+        f"forward perplexity {result['forward']:.2f}  backward perplexity "
+        f"{result['backward']:.2f}  "
+        f"({result['tokens']} predicted tokens per direction)"
+    )

@@ -12,6 +12,7 @@ real files by exporting the variable; nothing else changes.
   reader that opens one of them logs a warning naming the variable to set. Outside a checkout
   they stay unset, and Jsonnet's error names the missing variable.
 """
+
 import json
 import logging
 import os
@@ -36,10 +37,20 @@ DATASETS: Dict[str, Tuple[str, str, str, str]] = {
     "JNLPBA": ("jnlpba", "train.tsv", "dev.tsv", "test.tsv"),
     "BC2GM": ("bc2gm", "train.tsv", "devel.tsv", "test.tsv"),
     "IOB": ("ncbi_disease", "train.txt", "dev.txt", "test.txt"),
-    "CDR_PUBTATOR": ("pubtator", "sample.PubTator.txt", "sample.PubTator.txt", "sample.PubTator.txt"),
+    "CDR_PUBTATOR": (
+        "pubtator",
+        "sample.PubTator.txt",
+        "sample.PubTator.txt",
+        "sample.PubTator.txt",
+    ),
     "BRAT": ("brat", "docs", "docs", "docs"),
     "CHEMPROT_BLUE": ("relation", "chemprot_blue.tsv", "chemprot_blue.tsv", "chemprot_blue.tsv"),
-    "CHEMPROT": ("relation", "chemprot_scibert.jsonl", "chemprot_scibert.jsonl", "chemprot_scibert.jsonl"),
+    "CHEMPROT": (
+        "relation",
+        "chemprot_scibert.jsonl",
+        "chemprot_scibert.jsonl",
+        "chemprot_scibert.jsonl",
+    ),
     "DDI": ("relation", "ddi_blue.tsv", "ddi_blue.tsv", "ddi_blue.tsv"),
     "GAD": ("relation", "gad_biobert_train.tsv", "gad_biobert_train.tsv", "gad_biobert_train.tsv"),
     "MEDNLI": ("mednli", "sample.jsonl", "sample.jsonl", "sample.jsonl"),
@@ -70,9 +81,9 @@ def find_repository_root(start: Optional[str] = None) -> Optional[str]:
             break
         directory = parent
     for candidate in candidates:
-        if os.path.isfile(os.path.join(candidate, "training_configs", "common.libsonnet")) and os.path.isdir(
-            os.path.join(candidate, "fixtures", "data")
-        ):
+        if os.path.isfile(
+            os.path.join(candidate, "training_configs", "common.libsonnet")
+        ) and os.path.isdir(os.path.join(candidate, "fixtures", "data")):
             return candidate
     return None
 
@@ -105,6 +116,9 @@ def bilm_output_dim(options_file: str) -> Optional[int]:
 
 
 def set_config_variable_defaults() -> None:
+    """
+    Set every config variable the environment does not set to its default (see the module docs).
+    """
     for name, default in config_variable_defaults().items():
         os.environ.setdefault(name, default)
     # Configs size the layers after the embedder with BIOELMO_OUTPUT_DIM (1024 for BioELMo), so
@@ -113,6 +127,13 @@ def set_config_variable_defaults() -> None:
         dim = bilm_output_dim(os.environ["BIOELMO_OPTIONS"])
         if dim is not None:
             os.environ["BIOELMO_OUTPUT_DIM"] = str(dim)
+        else:
+            logger.warning(
+                "BIOELMO_OPTIONS=%s is not a readable biLM options file, so BIOELMO_OUTPUT_DIM "
+                "(which the training configs need) is not set: fix the path or export "
+                "BIOELMO_OUTPUT_DIM.",
+                os.environ["BIOELMO_OPTIONS"],
+            )
 
 
 # ---- telling the user which files they are using -------------------------------------------------
@@ -121,20 +142,31 @@ _announced: Set[Tuple[str, ...]] = set()  # log each message once per process, n
 
 
 def _same_file(a: Optional[str], b: str) -> bool:
-    return bool(a) and os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)  # type: ignore
+    if not a or not os.path.exists(a) or not os.path.exists(b):
+        return False
+    return os.path.samefile(a, b)
 
 
 def _is_random_test_bilm(path: Optional[str]) -> bool:
-    """The random test biLM of `fixtures/bilm` (written by `allennlp_bioelmo.testing.bilm_fixtures`)."""
+    """
+    The random test biLM of `fixtures/bilm` (written by `allennlp_bioelmo.testing.bilm_fixtures`).
+    """
     if not path:
         return False
     folder = os.path.dirname(os.path.abspath(path))
-    return os.path.basename(folder) == "bilm" and os.path.basename(os.path.dirname(folder)) == "fixtures"
+    return (
+        os.path.basename(folder) == "bilm"
+        and os.path.basename(os.path.dirname(folder)) == "fixtures"
+    )
 
 
 def log_bilm_files(options_file: str, weight_file: Optional[str]) -> None:
     """Log once which biLM an embedder loads: BioELMo-small, the random test biLM, or the user's."""
-    key = ("bilm", os.path.abspath(options_file), os.path.abspath(weight_file) if weight_file else "")
+    key = (
+        "bilm",
+        os.path.abspath(options_file),
+        os.path.abspath(weight_file) if weight_file else "",
+    )
     if key in _announced:
         return
     _announced.add(key)
@@ -142,13 +174,15 @@ def log_bilm_files(options_file: str, weight_file: Optional[str]) -> None:
     if any(_is_random_test_bilm(path) for path in (options_file, weight_file)):
         logger.warning(
             "BioELMo files: %s -- the RANDOM test biLM of fixtures/bilm, not a trained model; set "
-            "BIOELMO_OPTIONS and BIOELMO_WEIGHTS to BioELMo-small (the default) or the released files.",
+            "BIOELMO_OPTIONS and BIOELMO_WEIGHTS to BioELMo-small (the default) or the released "
+            "files.",
             files,
         )
     elif _same_file(options_file, BIOELMO_SMALL_FILES["BIOELMO_OPTIONS"]):
         logger.info(
             "BioELMo files: %s -- BioELMo-small, the small biLM shipped with allennlp-bioelmo; set "
-            "BIOELMO_OPTIONS and BIOELMO_WEIGHTS to the released BioELMo files for the paper's model.",
+            "BIOELMO_OPTIONS and BIOELMO_WEIGHTS to the released BioELMo files for the paper's "
+            "model.",
             files,
         )
     else:
@@ -156,18 +190,23 @@ def log_bilm_files(options_file: str, weight_file: Optional[str]) -> None:
 
 
 def warn_if_fixture_corpus(file_path: str) -> None:
-    """Warn (once per file) when a reader opens a fixture corpus that a config variable defaulted to."""
+    """
+    Warn (once per file) when a reader opens a fixture corpus that a config variable defaulted to.
+    """
     path = os.path.abspath(file_path)
     variables = sorted(
         name
         for name, default in fixture_data_defaults(find_repository_root()).items()
-        if os.environ.get(name) and os.path.abspath(os.environ[name]) == path and default == os.environ[name]
+        if os.environ.get(name)
+        and os.path.abspath(os.environ[name]) == path
+        and default == os.environ[name]
     )
     if not variables or ("data", path) in _announced:
         return
     _announced.add(("data", path))
     logger.warning(
-        "Reading %s, a tiny FIXTURE corpus for tests, because %s %s not set: export %s=<your file> to "
+        "Reading %s, a tiny FIXTURE corpus for tests, because %s %s not set: export %s=<your "
+        "file> to "
         "train or evaluate on real data.",
         file_path,
         " / ".join(variables),

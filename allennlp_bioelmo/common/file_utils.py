@@ -2,6 +2,7 @@
 Writing files so that an interruption never leaves a half-written one: write a temporary file in
 the same folder, then rename it over the final name (a rename within a folder is atomic).
 """
+
 import os
 
 import torch

@@ -5,6 +5,7 @@ What the biLM reads: sentence files, vocabulary files, and batches of character 
 place where tokenized sentences become the `(batch, timesteps, max_characters)` tensor the biLM
 takes; every command, module and test goes through it.
 """
+
 import json
 from typing import Dict, List, Optional, Sequence
 
@@ -61,12 +62,16 @@ def read_sentences(input_file: str, tokenize_raw_text: bool = False) -> List[Lis
     as_json = input_file.endswith(".jsonl")
     for line_number, line in read_lines(input_file):
         if not line.strip():
-            raise DataFormatError(input_file, line_number, "empty line: one sentence per line expected")
+            raise DataFormatError(
+                input_file, line_number, "empty line: one sentence per line expected"
+            )
         if as_json:
             try:
                 tokens = json.loads(line)["tokens"]
             except (json.JSONDecodeError, KeyError, TypeError):
-                raise DataFormatError(input_file, line_number, 'expected a JSON object with "tokens"')
+                raise DataFormatError(
+                    input_file, line_number, 'expected a JSON object with "tokens"'
+                )
         elif tokenize_raw_text:
             tokens = [token.text for token in tokenizer.tokenize(line)]
         else:

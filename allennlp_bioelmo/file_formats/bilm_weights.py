@@ -1,5 +1,6 @@
 """
-Reading and writing the HDF5 weight file that bilm-tf's `dump_weights` writes (the released BioELMo `weights`).
+Reading and writing the HDF5 weight file that bilm-tf's `dump_weights` writes (the released
+BioELMo `weights`).
 
 Layout (`d` = direction, 0 forward / 1 backward; `l` = LSTM layer; `i` = CNN filter; `k` = highway):
 
@@ -9,13 +10,14 @@ Layout (`d` = direction, 0 forward / 1 backward; `l` = LSTM layer; `i` = CNN fil
 | `CNN/W_cnn_i`, `CNN/b_cnn_i` | (1, width_i, char_dim, num_i), (num_i,) |
 | `CNN_high_k/W_transform`, `W_carry` | (n_filters, n_filters) |
 | `CNN_high_k/b_transform`, `b_carry` | (n_filters,) |
-| `CNN_proj/W_proj`, `b_proj` | (n_filters, projection_dim), (projection_dim,): absent when n_filters == projection_dim |
-| `RNN_d/RNN/MultiRNNCell/Cell<l>/LSTMCell/W_0` | (projection_dim + projection_dim, 4 * dim), gates in TF order i, j, f, o |
+| `CNN_proj/W_proj`, `b_proj` | (n_filters, projection_dim), (projection_dim,); absent if equal |
+| `RNN_d/RNN/MultiRNNCell/Cell<l>/LSTMCell/W_0` | (2 * projection_dim, 4 * dim), gates i, j, f, o |
 | `.../LSTMCell/B` | (4 * dim,), without TF's forget bias of +1 (LSTMCell adds it at run time) |
 | `.../LSTMCell/W_P_0` | (dim, projection_dim) |
 
 The loader returns a state dict for `BiLm` so that loading is separate from the math.
 """
+
 import logging
 import os
 from collections import OrderedDict
@@ -34,6 +36,7 @@ TF_FORGET_BIAS = 1.0
 
 
 def lstm_dataset_prefix(direction: int, layer: int) -> str:
+    """HDF5 group of LSTM `layer` of `direction` (0 forward, 1 backward) in bilm-tf's layout."""
     return f"RNN_{direction}/RNN/MultiRNNCell/Cell{layer}/LSTMCell"
 
 
@@ -109,7 +112,8 @@ def read_bilm_tf_datasets(weight_file: str, options: BiLmOptions) -> Dict[str, n
             dataset = handle[name]
             if not hasattr(dataset, "shape"):
                 raise ConfigurationError(
-                    f"BioELMo weight file {weight_file}: '{name}' is a group, expected a dataset of "
+                    f"BioELMo weight file {weight_file}: '{name}' is a group, expected a dataset "
+                    "of "
                     f"shape {expected}"
                 )
             if tuple(dataset.shape) != expected:
@@ -135,7 +139,9 @@ def write_bilm_tf_weights(weight_file: str, arrays: Dict[str, numpy.ndarray]) ->
             handle.create_dataset(name, data=values)
 
 
-def read_softmax_weights(softmax_file: str, vocab_size: int, dim: int) -> Tuple[numpy.ndarray, numpy.ndarray]:
+def read_softmax_weights(
+    softmax_file: str, vocab_size: int, dim: int
+) -> Tuple[numpy.ndarray, numpy.ndarray]:
     """
     The softmax side file (`W` `(vocab_size, dim)`, `b` `(vocab_size,)`) that `bioelmo-convert` and
     `bioelmo-finetune` write next to the weights; errors name the file, dataset and shapes.
@@ -152,10 +158,14 @@ def read_softmax_weights(softmax_file: str, vocab_size: int, dim: int) -> Tuple[
         arrays = []
         for name, expected in (("W", (vocab_size, dim)), ("b", (vocab_size,))):
             if name not in handle:
-                raise ConfigurationError(f"softmax file {softmax_file} has no dataset '{name}' (expected shape {expected})")
+                raise ConfigurationError(
+                    f"softmax file {softmax_file} has no dataset '{name}' (expected shape "
+                    f"{expected})"
+                )
             if tuple(handle[name].shape) != expected:
                 raise ConfigurationError(
-                    f"softmax file {softmax_file}: dataset '{name}' has shape {tuple(handle[name].shape)}, "
+                    f"softmax file {softmax_file}: dataset '{name}' has shape "
+                    f"{tuple(handle[name].shape)}, "
                     f"expected {expected} (vocabulary size x projection_dim)"
                 )
             arrays.append(numpy.asarray(handle[name][...], dtype=numpy.float32))
@@ -178,7 +188,9 @@ def load_bilm_tf_weights(weight_file: str, options: BiLmOptions) -> Dict[str, to
         state[f"character_encoder.convolutions.{i}.weight"] = torch.from_numpy(
             numpy.ascontiguousarray(kernel)
         )
-        state[f"character_encoder.convolutions.{i}.bias"] = torch.from_numpy(arrays[f"CNN/b_cnn_{i}"])
+        state[f"character_encoder.convolutions.{i}.bias"] = torch.from_numpy(
+            arrays[f"CNN/b_cnn_{i}"]
+        )
     for k in range(options.n_highway):
         weight = numpy.concatenate(
             [arrays[f"CNN_high_{k}/W_transform"].T, arrays[f"CNN_high_{k}/W_carry"].T], axis=0
@@ -205,7 +217,9 @@ def load_bilm_tf_weights(weight_file: str, options: BiLmOptions) -> Dict[str, to
             bias[cell : 2 * cell] += TF_FORGET_BIAS  # forget block in our (i, f, o, j) order
             name = f"lstm.layers.{layer}.{direction}"
             state[f"{name}.input_kernel"] = torch.from_numpy(numpy.ascontiguousarray(kernel[:proj]))
-            state[f"{name}.recurrent_kernel"] = torch.from_numpy(numpy.ascontiguousarray(kernel[proj:]))
+            state[f"{name}.recurrent_kernel"] = torch.from_numpy(
+                numpy.ascontiguousarray(kernel[proj:])
+            )
             state[f"{name}.bias"] = torch.from_numpy(bias)
             state[f"{name}.projection_kernel"] = torch.from_numpy(arrays[f"{prefix}/W_P_0"])
     logger.info("Loaded BioELMo weights from %s", weight_file)
@@ -229,7 +243,10 @@ def bilm_state_to_tf_arrays(
     for k in range(options.n_highway):
         weight = state[f"character_encoder.highways.{k}.weight"]
         bias = state[f"character_encoder.highways.{k}.bias"]
-        arrays[f"CNN_high_{k}/W_transform"], arrays[f"CNN_high_{k}/W_carry"] = weight[:n].T, weight[n:].T
+        arrays[f"CNN_high_{k}/W_transform"], arrays[f"CNN_high_{k}/W_carry"] = (
+            weight[:n].T,
+            weight[n:].T,
+        )
         arrays[f"CNN_high_{k}/b_transform"], arrays[f"CNN_high_{k}/b_carry"] = bias[:n], bias[n:]
     if "character_encoder.projection.weight" in state:
         arrays["CNN_proj/W_proj"] = state["character_encoder.projection.weight"].T
@@ -246,4 +263,6 @@ def bilm_state_to_tf_arrays(
             arrays[f"{prefix}/W_0"] = bilm_order_to_tf_gates(kernel, cell)
             arrays[f"{prefix}/B"] = bilm_order_to_tf_gates(bias, cell)
             arrays[f"{prefix}/W_P_0"] = state[f"{name}.projection_kernel"]
-    return {name: numpy.ascontiguousarray(value, dtype=numpy.float32) for name, value in arrays.items()}
+    return {
+        name: numpy.ascontiguousarray(value, dtype=numpy.float32) for name, value in arrays.items()
+    }

@@ -13,6 +13,7 @@ command (so downstream code written for it reads ours):
 after any interruption (Ctrl-C or kill -9); a rerun skips sentences already in parts, and the
 final merge writes `<output>` the same way.
 """
+
 import glob
 import json
 import os
@@ -26,6 +27,8 @@ LAYER_OUTPUTS = ("all", "top", "average")
 
 
 class EmbeddingFileWriter:
+    """Writes an embedding file through atomic part files and a final atomic merge (see above)."""
+
     def __init__(self, output_file: str) -> None:
         self.output_file = output_file
         self.parts_dir = output_file + ".parts"
@@ -42,6 +45,7 @@ class EmbeddingFileWriter:
         return keys
 
     def write_part(self, arrays: Dict[str, numpy.ndarray]) -> None:
+        """Write `arrays` (dataset name -> vectors) as the next part file, atomically."""
         os.makedirs(self.parts_dir, exist_ok=True)
         parts = self._parts()
         number = int(os.path.basename(parts[-1])[5:-5]) + 1 if parts else 0
@@ -60,7 +64,9 @@ class EmbeddingFileWriter:
                 with h5py.File(part, "r") as handle:
                     for key in handle:
                         handle.copy(handle[key], output, name=key)
-            index = output.create_dataset(SENTENCE_TO_INDEX, (1,), dtype=h5py.special_dtype(vlen=str))
+            index = output.create_dataset(
+                SENTENCE_TO_INDEX, (1,), dtype=h5py.special_dtype(vlen=str)
+            )
             index[0] = json.dumps(sentence_to_index)
             for name, value in attributes.items():
                 output.attrs[name] = value
@@ -73,7 +79,9 @@ class EmbeddingFileWriter:
 class EmbeddingFile:
     """Read access to an embedding file: vectors by token sequence."""
 
-    def __init__(self, path: str, writable: bool = False, normalize_token: Callable[[str], str] = str) -> None:
+    def __init__(
+        self, path: str, writable: bool = False, normalize_token: Callable[[str], str] = str
+    ) -> None:
         """
         `normalize_token` maps tokens to the form lookups use (the `bioelmo_cached` embedder
         recovers tokens from character ids, which keep only a token's first 48 bytes).
@@ -88,14 +96,17 @@ class EmbeddingFile:
             raise ConfigurationError(f"BioELMo embedding file {path} is not an HDF5 file: {error}")
         if SENTENCE_TO_INDEX not in self._handle:
             raise ConfigurationError(
-                f"BioELMo embedding file {path} has no '{SENTENCE_TO_INDEX}' dataset (write it with "
+                f"BioELMo embedding file {path} has no '{SENTENCE_TO_INDEX}' dataset (write it "
+                "with "
                 f"`allennlp bioelmo-embed`)"
             )
         self.path = path
         self.layers = self._handle.attrs.get("bioelmo_layers", "all")
         self._index: Dict[str, str] = json.loads(self._handle[SENTENCE_TO_INDEX][0])
         self._normalize_token = normalize_token
-        self._lookup = {self._normalize(sentence.split(" ")): key for sentence, key in self._index.items()}
+        self._lookup = {
+            self._normalize(sentence.split(" ")): key for sentence, key in self._index.items()
+        }
 
     def _normalize(self, tokens: Iterable[str]) -> str:
         return " ".join(self._normalize_token(token) for token in tokens)
@@ -108,9 +119,11 @@ class EmbeddingFile:
         return self._lookup.get(self._normalize(tokens))
 
     def read(self, key: str) -> numpy.ndarray:
+        """The vectors stored under dataset `key`."""
         return self._handle[key][...]
 
     def get(self, tokens: Iterable[str]) -> Optional[numpy.ndarray]:
+        """The vectors of a sentence given as tokens, or None if the file does not have it."""
         key = self.key_of(tokens)
         return None if key is None else self.read(key)
 
@@ -124,7 +137,12 @@ class EmbeddingFile:
         self._lookup[self._normalize(sentence.split(" "))] = key
 
     def flush(self) -> None:
+        """
+        Rewrite `sentence_to_index` with the sentences added since opening, and flush the file.
+        """
         del self._handle[SENTENCE_TO_INDEX]
-        index = self._handle.create_dataset(SENTENCE_TO_INDEX, (1,), dtype=h5py.special_dtype(vlen=str))
+        index = self._handle.create_dataset(
+            SENTENCE_TO_INDEX, (1,), dtype=h5py.special_dtype(vlen=str)
+        )
         index[0] = json.dumps(self._index)
         self._handle.flush()

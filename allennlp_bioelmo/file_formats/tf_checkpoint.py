@@ -12,6 +12,7 @@ Formats (TensorFlow's `tensor_bundle`):
   (dtype, shape, shard, offset, size, masked CRC32C of the bytes).
 * `.data-*` files hold the raw little-endian tensor bytes.
 """
+
 import os
 import struct
 from typing import Dict, List, NamedTuple, Optional, Tuple
@@ -23,10 +24,36 @@ MAGIC = 0xDB4775248B80FB57
 FOOTER_SIZE = 48
 _MASK_DELTA = 0xA282EAD8
 # TensorFlow DataType enum -> numpy dtype (the ones checkpoints of this kind hold)
-DTYPES = {1: numpy.float32, 2: numpy.float64, 3: numpy.int32, 4: numpy.uint8, 5: numpy.int16, 6: numpy.int8,
-          9: numpy.int64, 10: numpy.bool_, 17: numpy.uint16, 19: numpy.float16, 22: numpy.uint32, 23: numpy.uint64}
-DTYPE_NAMES = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8", 7: "string", 9: "int64",
-               10: "bool", 14: "bfloat16", 17: "uint16", 19: "float16", 22: "uint32", 23: "uint64"}
+DTYPES = {
+    1: numpy.float32,
+    2: numpy.float64,
+    3: numpy.int32,
+    4: numpy.uint8,
+    5: numpy.int16,
+    6: numpy.int8,
+    9: numpy.int64,
+    10: numpy.bool_,
+    17: numpy.uint16,
+    19: numpy.float16,
+    22: numpy.uint32,
+    23: numpy.uint64,
+}
+DTYPE_NAMES = {
+    1: "float32",
+    2: "float64",
+    3: "int32",
+    4: "uint8",
+    5: "int16",
+    6: "int8",
+    7: "string",
+    9: "int64",
+    10: "bool",
+    14: "bfloat16",
+    17: "uint16",
+    19: "float16",
+    22: "uint32",
+    23: "uint64",
+}
 
 
 class CheckpointFormatError(ValueError):
@@ -34,6 +61,8 @@ class CheckpointFormatError(ValueError):
 
 
 class TensorEntry(NamedTuple):
+    """Where one variable lives: dtype, shape, data shard, byte offset and size, CRC32C."""
+
     dtype: int
     shape: Tuple[int, ...]
     shard: int
@@ -43,6 +72,7 @@ class TensorEntry(NamedTuple):
 
 
 def masked_crc32c(data: bytes) -> int:
+    """The masked CRC32C that TensorFlow stores for blocks and tensors."""
     crc = google_crc32c.value(data)
     return (((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF
 
@@ -89,7 +119,8 @@ def _parse_entry(value: bytes) -> TensorEntry:
         elif number == 2:
             shape = tuple(
                 next((size_ for n, size_ in _proto_fields(dim) if n == 1), 0)
-                for n, dim in _proto_fields(field) if n == 2
+                for n, dim in _proto_fields(field)
+                if n == 2
             )
         elif number == 3:
             shard = field
@@ -124,10 +155,14 @@ class TfCheckpointReader:
         entries = self._read_table()
         header = entries.pop(b"", None)
         if header is None:
-            raise CheckpointFormatError(f"{self.index_file}: no bundle header (not a TensorFlow V2 checkpoint?)")
+            raise CheckpointFormatError(
+                f"{self.index_file}: no bundle header (not a TensorFlow V2 checkpoint?)"
+            )
         self.num_shards = dict(_proto_fields(header)).get(1, 1)
         try:
-            self._entries = {key.decode("utf-8"): _parse_entry(value) for key, value in entries.items()}
+            self._entries = {
+                key.decode("utf-8"): _parse_entry(value) for key, value in entries.items()
+            }
         except (ValueError, IndexError, struct.error) as error:
             raise CheckpointFormatError(f"{self.index_file}: malformed tensor entry ({error})")
 
@@ -149,13 +184,19 @@ class TfCheckpointReader:
     def _block(self, offset: int, size: int) -> bytes:
         data = self._index_bytes
         if offset + size + 5 > len(data):
-            raise CheckpointFormatError(f"{self.index_file}: truncated (block at {offset} ends past the file)")
+            raise CheckpointFormatError(
+                f"{self.index_file}: truncated (block at {offset} ends past the file)"
+            )
         contents, compression = data[offset : offset + size], data[offset + size]
         (stored,) = struct.unpack_from("<I", data, offset + size + 1)
         if masked_crc32c(contents + bytes([compression])) != stored:
-            raise CheckpointFormatError(f"{self.index_file}: checksum mismatch in the block at offset {offset}")
+            raise CheckpointFormatError(
+                f"{self.index_file}: checksum mismatch in the block at offset {offset}"
+            )
         if compression != 0:
-            raise CheckpointFormatError(f"{self.index_file}: compressed blocks (type {compression}) are not supported")
+            raise CheckpointFormatError(
+                f"{self.index_file}: compressed blocks (type {compression}) are not supported"
+            )
         return contents
 
     @staticmethod
@@ -176,11 +217,15 @@ class TfCheckpointReader:
     def _read_table(self) -> Dict[bytes, bytes]:
         data = self._index_bytes
         if len(data) < FOOTER_SIZE:
-            raise CheckpointFormatError(f"{self.index_file}: {len(data)} bytes, too short for a checkpoint index")
+            raise CheckpointFormatError(
+                f"{self.index_file}: {len(data)} bytes, too short for a checkpoint index"
+            )
         footer = data[-FOOTER_SIZE:]
         (magic,) = struct.unpack_from("<Q", footer, FOOTER_SIZE - 8)
         if magic != MAGIC:
-            raise CheckpointFormatError(f"{self.index_file}: not a TensorFlow checkpoint index (wrong magic number)")
+            raise CheckpointFormatError(
+                f"{self.index_file}: not a TensorFlow checkpoint index (wrong magic number)"
+            )
         try:
             _, position = _varint(footer, 0)
             _, position = _varint(footer, position)
@@ -199,17 +244,23 @@ class TfCheckpointReader:
 
     def variables(self) -> Dict[str, Tuple[str, Tuple[int, ...]]]:
         """Every variable's dtype name and shape, sorted by name."""
-        return {name: (DTYPE_NAMES.get(e.dtype, f"dtype {e.dtype}"), e.shape) for name, e in sorted(self._entries.items())}
+        return {
+            name: (DTYPE_NAMES.get(e.dtype, f"dtype {e.dtype}"), e.shape)
+            for name, e in sorted(self._entries.items())
+        }
 
     def __contains__(self, name: str) -> bool:
         return name in self._entries
 
     def load(self, name: str) -> numpy.ndarray:
+        """The array of variable `name`, its checksum verified."""
         if name not in self._entries:
             raise KeyError(f"{self.prefix}: no variable {name!r}")
         entry = self._entries[name]
         if entry.dtype not in DTYPES:
-            raise CheckpointFormatError(f"{name}: dtype {DTYPE_NAMES.get(entry.dtype, entry.dtype)} is not supported")
+            raise CheckpointFormatError(
+                f"{name}: dtype {DTYPE_NAMES.get(entry.dtype, entry.dtype)} is not supported"
+            )
         data_file = f"{self.prefix}.data-{entry.shard:05d}-of-{self.num_shards:05d}"
         if not os.path.exists(data_file):
             raise CheckpointFormatError(f"{data_file}: missing data shard for {name!r}")
@@ -218,7 +269,8 @@ class TfCheckpointReader:
             data = handle.read(entry.size)
         if len(data) != entry.size:
             raise CheckpointFormatError(
-                f"{data_file}: truncated ({name!r} needs bytes {entry.offset}-{entry.offset + entry.size})"
+                f"{data_file}: truncated ({name!r} needs bytes "
+                f"{entry.offset}-{entry.offset + entry.size})"
             )
         if entry.crc32c is not None and masked_crc32c(data) != entry.crc32c:
             raise CheckpointFormatError(f"{data_file}: checksum mismatch for {name!r}")

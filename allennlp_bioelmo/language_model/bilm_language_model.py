@@ -5,13 +5,13 @@ and `</S>`; the forward LM predicts each next token (the last prediction is `</S
 LM each previous one (the last is `<S>`). Training uses a sampled softmax (log-uniform negatives,
 the sampler bilm-tf uses, with TensorFlow's log-expected-count correction); evaluation the full one.
 """
+
 import json
 import math
 import os
 import shutil
 from typing import Dict, List, Optional, Tuple
 
-import numpy
 import torch
 
 from allennlp_bioelmo.data.bilm_inputs import batch_to_ids
@@ -41,7 +41,9 @@ def log_uniform_candidates(
     appearance and the number of draws it took, which `log_expected_count` needs.
     """
     if not 0 < num_samples <= vocab_size:
-        raise ValueError(f"cannot draw {num_samples} distinct ids from a vocabulary of {vocab_size}")
+        raise ValueError(
+            f"cannot draw {num_samples} distinct ids from a vocabulary of {vocab_size}"
+        )
     log_range = math.log(vocab_size + 1)
     draws = torch.empty(0, dtype=torch.long)
     chunk = 2 * num_samples
@@ -88,7 +90,9 @@ class BiLmLanguageModel(torch.nn.Module):
         self.vocabulary = list(vocabulary)
         self.token_to_id = {token: i for i, token in enumerate(self.vocabulary)}
         self.bilm = BiLm(options)
-        self.softmax_weight = torch.nn.Parameter(torch.randn(len(vocabulary), options.projection_dim) * 0.01)
+        self.softmax_weight = torch.nn.Parameter(
+            torch.randn(len(vocabulary), options.projection_dim) * 0.01
+        )
         self.softmax_bias = torch.nn.Parameter(torch.zeros(len(vocabulary)))
 
     @classmethod
@@ -99,13 +103,17 @@ class BiLmLanguageModel(torch.nn.Module):
         weight_file: Optional[str] = None,
         softmax_file: Optional[str] = None,
     ) -> "BiLmLanguageModel":
-        """The model of released files; without `weight_file`/`softmax_file` those parts are random."""
+        """
+        The model of released files; without `weight_file`/`softmax_file` those parts are random.
+        """
         options = BiLmOptions.from_file(options_file)
         model = cls(options, vocabulary)
         if weight_file:
             model.bilm.load_state_dict(load_bilm_tf_weights(weight_file, options))
         if softmax_file:
-            weight, bias = read_softmax_weights(softmax_file, len(vocabulary), options.projection_dim)
+            weight, bias = read_softmax_weights(
+                softmax_file, len(vocabulary), options.projection_dim
+            )
             model.softmax_weight.data.copy_(torch.from_numpy(weight))
             model.softmax_bias.data.copy_(torch.from_numpy(bias))
         return model
@@ -117,7 +125,8 @@ class BiLmLanguageModel(torch.nn.Module):
         unknown = self.token_to_id["<UNK>"]
         character_ids = batch_to_ids(sentences, self.options.max_characters_per_token)
         width = character_ids.shape[1]
-        # targets per position of the boundary-extended sequence (0 = <S> ... n + 1 = </S>); -1 = none
+        # targets per position of the boundary-extended sequence (0 = <S> ... n + 1 = </S>); -1 =
+        # none
         forward = torch.full((len(sentences), width + 2), -1, dtype=torch.long)
         backward = torch.full((len(sentences), width + 2), -1, dtype=torch.long)
         for row, sentence in enumerate(sentences):
@@ -129,7 +138,11 @@ class BiLmLanguageModel(torch.nn.Module):
             n = len(sentence)
             forward[row, : n + 1] = token_ids[1:]
             backward[row, 1 : n + 2] = token_ids[:-1]
-        return {"character_ids": character_ids, "forward_targets": forward, "backward_targets": backward}
+        return {
+            "character_ids": character_ids,
+            "forward_targets": forward,
+            "backward_targets": backward,
+        }
 
     # ---- losses -------------------------------------------------------------------------------
 
@@ -138,16 +151,23 @@ class BiLmLanguageModel(torch.nn.Module):
         proj = self.options.projection_dim
         return top[..., :proj], top[..., proj:]
 
-    def forward(self, character_ids: torch.Tensor, forward_targets: torch.Tensor, backward_targets: torch.Tensor,
-                num_samples: int = 0) -> Dict[str, torch.Tensor]:
+    def forward(
+        self,
+        character_ids: torch.Tensor,
+        forward_targets: torch.Tensor,
+        backward_targets: torch.Tensor,
+        num_samples: int = 0,
+    ) -> Dict[str, torch.Tensor]:
         """
         Mean negative log-likelihood per predicted token of each direction: full softmax when
         `num_samples` is 0, sampled softmax with that many log-uniform negatives otherwise.
         """
         forward_states, backward_states = self._top_states(character_ids)
         result = {}
-        for name, states, targets in (("forward", forward_states, forward_targets),
-                                      ("backward", backward_states, backward_targets)):
+        for name, states, targets in (
+            ("forward", forward_states, forward_targets),
+            ("backward", backward_states, backward_targets),
+        ):
             chosen = targets >= 0
             hidden, gold = states[chosen], targets[chosen]
             if num_samples:
@@ -158,19 +178,37 @@ class BiLmLanguageModel(torch.nn.Module):
             result[f"{name}_nll"] = nll.sum()
             result[f"{name}_tokens"] = torch.tensor(int(chosen.sum()))
         result["loss"] = (result["forward_nll"] + result["backward_nll"]) / (
-            result["forward_tokens"] + result["backward_tokens"]).clamp(min=1)
+            result["forward_tokens"] + result["backward_tokens"]
+        ).clamp(min=1)
         return result
 
-    def sampled_nll(self, hidden: torch.Tensor, gold: torch.Tensor, num_samples: int) -> torch.Tensor:
+    def sampled_nll(
+        self, hidden: torch.Tensor, gold: torch.Tensor, num_samples: int
+    ) -> torch.Tensor:
+        """
+        Per-token sampled-softmax negative log-likelihood of `gold` ids given `hidden` states: the
+        gold logit against `num_samples` distinct log-uniform negatives, every logit corrected by
+        the log of its expected count (`log_expected_count`), accidental hits of the gold removed.
+        """
         vocab = len(self.vocabulary)
         sampled, num_tries = log_uniform_candidates(vocab, num_samples, device=hidden.device)
 
         def log_expected(ids: torch.Tensor) -> torch.Tensor:
             return log_expected_count(ids, vocab, num_tries).to(hidden.dtype)
 
-        true_logit = (hidden * self.softmax_weight[gold]).sum(-1) + self.softmax_bias[gold] - log_expected(gold)
-        sampled_logits = hidden @ self.softmax_weight[sampled].t() + self.softmax_bias[sampled] - log_expected(sampled)
-        sampled_logits = sampled_logits.masked_fill(sampled.unsqueeze(0) == gold.unsqueeze(1), -1e30)  # accidental hits
+        true_logit = (
+            (hidden * self.softmax_weight[gold]).sum(-1)
+            + self.softmax_bias[gold]
+            - log_expected(gold)
+        )
+        sampled_logits = (
+            hidden @ self.softmax_weight[sampled].t()
+            + self.softmax_bias[sampled]
+            - log_expected(sampled)
+        )
+        sampled_logits = sampled_logits.masked_fill(
+            sampled.unsqueeze(0) == gold.unsqueeze(1), -1e30
+        )  # accidental hits
         logits = torch.cat([true_logit.unsqueeze(1), sampled_logits], dim=1)
         return -torch.log_softmax(logits, dim=1)[:, 0]
 

@@ -1,6 +1,7 @@
 """
 Full-softmax perplexity of a biLM language model, per direction.
 """
+
 import math
 from typing import Dict, List
 
@@ -10,7 +11,9 @@ from tqdm import tqdm
 from allennlp_bioelmo.language_model.bilm_language_model import BiLmLanguageModel
 
 
-def perplexity(model: BiLmLanguageModel, sentences: List[List[str]], batch_size: int = 32) -> Dict[str, float]:
+def perplexity(
+    model: BiLmLanguageModel, sentences: List[List[str]], batch_size: int = 32
+) -> Dict[str, float]:
     """exp(mean negative log-likelihood per predicted token), full softmax, per direction."""
     totals = {"forward_nll": 0.0, "backward_nll": 0.0, "forward_tokens": 0, "backward_tokens": 0}
     model.eval()

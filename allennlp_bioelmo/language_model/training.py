@@ -4,6 +4,7 @@ text: Adam with a warm-up and an optional linear decay, sampled softmax, gradien
 atomic checkpoints and resume, held-out perplexity after every epoch, a JSON-lines metrics log
 and an export in the released format. `allennlp bioelmo-finetune` is its command line.
 """
+
 import json
 import os
 import random
@@ -19,10 +20,17 @@ from allennlp_bioelmo.language_model.bilm_language_model import BiLmLanguageMode
 from allennlp_bioelmo.language_model.evaluation import perplexity
 
 
-def _epoch_batches(sentences: List[List[str]], batch_size: int, epoch: int, seed: int) -> List[List[List[str]]]:
+def _epoch_batches(
+    sentences: List[List[str]], batch_size: int, epoch: int, seed: int
+) -> List[List[List[str]]]:
     order = list(range(len(sentences)))
-    random.Random(seed + epoch).shuffle(order)  # a fixed order per epoch, so a resumed run sees the same batches
-    return [[sentences[i] for i in order[start : start + batch_size]] for start in range(0, len(order), batch_size)]
+    random.Random(seed + epoch).shuffle(
+        order
+    )  # a fixed order per epoch, so a resumed run sees the same batches
+    return [
+        [sentences[i] for i in order[start : start + batch_size]]
+        for start in range(0, len(order), batch_size)
+    ]
 
 
 def learning_rate_factor(step: int, total_steps: int, warmup_steps: int, schedule: str) -> float:
@@ -36,7 +44,9 @@ def learning_rate_factor(step: int, total_steps: int, warmup_steps: int, schedul
         return 1.0
     if schedule == "linear":
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup_steps))
-    raise ValueError(f"unknown learning-rate schedule {schedule!r}: expected 'constant' or 'linear'")
+    raise ValueError(
+        f"unknown learning-rate schedule {schedule!r}: expected 'constant' or 'linear'"
+    )
 
 
 class _MetricsLog:
@@ -79,7 +89,9 @@ def finetune(
     `validate_every` steps). `num_samples` 0 trains with the full softmax.
     """
     os.makedirs(output_dir, exist_ok=True)
-    learning_rate_factor(0, 1, warmup_steps, lr_schedule)  # an unknown schedule fails before any work
+    learning_rate_factor(
+        0, 1, warmup_steps, lr_schedule
+    )  # an unknown schedule fails before any work
     torch.manual_seed(seed)
     vocabulary = read_vocabulary_file(vocab_file)
     model = BiLmLanguageModel.from_files(options_file, vocabulary, weight_file, softmax_file)
@@ -99,23 +111,48 @@ def finetune(
         print(f"resuming from step {step} ({checkpoint_path})")
 
     def save() -> None:
-        atomic_torch_save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-                           "rng": torch.get_rng_state()}, checkpoint_path)
+        atomic_torch_save(
+            {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "step": step,
+                "rng": torch.get_rng_state(),
+            },
+            checkpoint_path,
+        )
 
     def validate() -> Dict[str, float]:
         result = perplexity(model, validation, batch_size)
         model.train()
-        log.write(step=step, epoch=step / per_epoch, validation_forward_perplexity=result["forward"],
-                  validation_backward_perplexity=result["backward"])
-        print(f"step {step}: validation perplexity forward {result['forward']:.2f} backward {result['backward']:.2f}")
+        log.write(
+            step=step,
+            epoch=step / per_epoch,
+            validation_forward_perplexity=result["forward"],
+            validation_backward_perplexity=result["backward"],
+        )
+        print(
+            f"step {step}: validation perplexity forward {result['forward']:.2f} backward "
+            f"{result['backward']:.2f}"
+        )
         return result
 
     per_epoch = len(_epoch_batches(sentences, batch_size, 0, seed))
     total = min(epochs * per_epoch, max_steps) if max_steps else epochs * per_epoch
     if step == 0:
-        log.write(step=0, event="start", train_file=train_file, sentences=len(sentences), steps=total,
-                  steps_per_epoch=per_epoch, batch_size=batch_size, learning_rate=learning_rate,
-                  warmup_steps=warmup_steps, lr_schedule=lr_schedule, num_samples=num_samples, grad_clip=grad_clip)
+        log.write(
+            step=0,
+            event="start",
+            train_file=train_file,
+            sentences=len(sentences),
+            steps=total,
+            steps_per_epoch=per_epoch,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            warmup_steps=warmup_steps,
+            lr_schedule=lr_schedule,
+            num_samples=num_samples,
+            grad_clip=grad_clip,
+        )
     model.train()
     tokens, window_tokens, window_loss, window_steps = 0, 0, 0.0, 0
     started = window_started = time.perf_counter()
@@ -125,7 +162,10 @@ def finetune(
         while step < total:
             epoch, index = divmod(step, per_epoch)
             if batches_epoch != epoch:
-                epoch_batches, batches_epoch = _epoch_batches(sentences, batch_size, epoch, seed), epoch
+                epoch_batches, batches_epoch = (
+                    _epoch_batches(sentences, batch_size, epoch, seed),
+                    epoch,
+                )
             factor = learning_rate_factor(step, total, warmup_steps, lr_schedule)
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate * factor
@@ -142,18 +182,27 @@ def finetune(
             window_loss += output["loss"].item()
             window_steps += 1
             progress.update(1)
-            progress.set_postfix(loss=f"{output['loss'].item():.3f}",
-                                 tok_per_s=f"{tokens / (time.perf_counter() - started):.0f}")
+            progress.set_postfix(
+                loss=f"{output['loss'].item():.3f}",
+                tok_per_s=f"{tokens / (time.perf_counter() - started):.0f}",
+            )
             if step % log_every == 0 or step == total:
                 now = time.perf_counter()
-                log.write(step=step, epoch=step / per_epoch, loss=window_loss / window_steps,
-                          learning_rate=learning_rate * factor,
-                          tokens_per_second=window_tokens / (now - window_started))
+                log.write(
+                    step=step,
+                    epoch=step / per_epoch,
+                    loss=window_loss / window_steps,
+                    learning_rate=learning_rate * factor,
+                    tokens_per_second=window_tokens / (now - window_started),
+                )
                 window_tokens, window_loss, window_steps, window_started = 0, 0.0, 0, now
             if step % checkpoint_every == 0 or step == total:
                 save()
-            if validation and (step % per_epoch == 0 or step == total
-                               or (validate_every and step % validate_every == 0)):
+            if validation and (
+                step % per_epoch == 0
+                or step == total
+                or (validate_every and step % validate_every == 0)
+            ):
                 validate()
     except KeyboardInterrupt:
         save()  # keep the finished steps; rerunning the same command resumes here
@@ -167,5 +216,8 @@ def finetune(
     result = {"steps": step, "tokens_per_second": tokens / elapsed if elapsed > 0 else 0.0}
     if validation:
         final = perplexity(model, validation, batch_size)
-        result.update(validation_forward_perplexity=final["forward"], validation_backward_perplexity=final["backward"])
+        result.update(
+            validation_forward_perplexity=final["forward"],
+            validation_backward_perplexity=final["backward"],
+        )
     return result

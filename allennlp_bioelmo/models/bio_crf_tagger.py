@@ -13,7 +13,11 @@ from allennlp.modules.conditional_random_field import allowed_transitions
 from allennlp.nn import InitializerApplicator
 from allennlp.training.metrics import CategoricalAccuracy
 
-from allennlp_bioelmo.models.model_utils import embed_and_encode, encoded_dim, feedforward_output_dim
+from allennlp_bioelmo.models.model_utils import (
+    embed_and_encode,
+    encoded_dim,
+    feedforward_output_dim,
+)
 from allennlp_bioelmo.training.metrics.entity_f1 import EntityF1
 
 LABEL_ENCODINGS = ("BIO", "BIOUL")
@@ -71,7 +75,9 @@ class BioCrfTagger(Model):
     ) -> None:
         super().__init__(vocab, **kwargs)
         if label_encoding not in LABEL_ENCODINGS:
-            raise ConfigurationError(f"label_encoding must be one of {LABEL_ENCODINGS}, got {label_encoding!r}")
+            raise ConfigurationError(
+                f"label_encoding must be one of {LABEL_ENCODINGS}, got {label_encoding!r}"
+            )
         self.label_namespace = label_namespace
         self.label_encoding = label_encoding
         self.text_field_embedder = text_field_embedder
@@ -79,7 +85,9 @@ class BioCrfTagger(Model):
         self.feedforward = feedforward
         self.num_tags = vocab.get_vocab_size(label_namespace)
         if self.num_tags == 0:
-            raise ConfigurationError(f"the vocabulary has no labels in namespace {label_namespace!r}")
+            raise ConfigurationError(
+                f"the vocabulary has no labels in namespace {label_namespace!r}"
+            )
         width = feedforward_output_dim(
             encoded_dim(text_field_embedder, encoder), feedforward, "encoded token dim"
         )
@@ -143,11 +151,16 @@ class BioCrfTagger(Model):
         return output
 
     def _labels(self, path: List[int]) -> List[str]:
-        return [self.vocab.get_token_from_index(int(tag), namespace=self.label_namespace) for tag in path]
+        return [
+            self.vocab.get_token_from_index(int(tag), namespace=self.label_namespace)
+            for tag in path
+        ]
 
     def make_output_human_readable(self, output_dict: Dict[str, Any]) -> Dict[str, Any]:
         output_dict["tags"] = [self._labels(path) for path in output_dict["tags"]]
-        output_dict["spans"] = [tags_to_spans(tags, self.label_encoding) for tags in output_dict["tags"]]
+        output_dict["spans"] = [
+            tags_to_spans(tags, self.label_encoding) for tags in output_dict["tags"]
+        ]
         return output_dict
 
     def get_metrics(self, reset: bool = False) -> Dict[str, float]:

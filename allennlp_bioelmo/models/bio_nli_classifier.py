@@ -65,7 +65,9 @@ class BioNliClassifier(Model):
     ) -> None:
         super().__init__(vocab, **kwargs)
         if pair_scorer not in PAIR_SCORERS:
-            raise ConfigurationError(f"pair_scorer must be one of {PAIR_SCORERS}, got {pair_scorer!r}")
+            raise ConfigurationError(
+                f"pair_scorer must be one of {PAIR_SCORERS}, got {pair_scorer!r}"
+            )
         if pair_scorer == "bilinear" and feedforward is not None:
             raise ConfigurationError("feedforward applies to pair_scorer 'pooled' only")
         self.text_field_embedder = text_field_embedder
@@ -80,7 +82,9 @@ class BioNliClassifier(Model):
             torch.nn.init.xavier_uniform_(self.bilinear)
             width = num_bilinear_maps
         else:
-            width = feedforward_output_dim(8 * dim, feedforward, "pooled pair features dim (8 x token dim)")
+            width = feedforward_output_dim(
+                8 * dim, feedforward, "pooled pair features dim (8 x token dim)"
+            )
         self.classifier = torch.nn.Linear(width, vocab.get_vocab_size(label_namespace))
         self.accuracy = CategoricalAccuracy()
         initializer(self)
@@ -115,15 +119,29 @@ class BioNliClassifier(Model):
         hypothesis_vectors, hypothesis_mask = self._encode(hypothesis)
         if self.pair_scorer == "bilinear":
             # (batch, maps, premise tokens, hypothesis tokens)
-            scores = torch.einsum("bid,kde,bje->bkij", premise_vectors, self.bilinear, hypothesis_vectors)
+            scores = torch.einsum(
+                "bid,kde,bje->bkij", premise_vectors, self.bilinear, hypothesis_vectors
+            )
             pair_mask = (premise_mask.unsqueeze(2) & hypothesis_mask.unsqueeze(1)).unsqueeze(1)
-            features = util.masked_max(scores.flatten(2), pair_mask.expand_as(scores).flatten(2), dim=-1)
+            features = util.masked_max(
+                scores.flatten(2), pair_mask.expand_as(scores).flatten(2), dim=-1
+            )
         else:
             pooled = []
-            for vectors, mask in ((premise_vectors, premise_mask), (hypothesis_vectors, hypothesis_mask)):
+            for vectors, mask in (
+                (premise_vectors, premise_mask),
+                (hypothesis_vectors, hypothesis_mask),
+            ):
                 expanded = mask.unsqueeze(-1)
-                pooled.append(torch.cat([util.masked_max(vectors, expanded, dim=1),
-                                         util.masked_mean(vectors, expanded, dim=1)], dim=-1))
+                pooled.append(
+                    torch.cat(
+                        [
+                            util.masked_max(vectors, expanded, dim=1),
+                            util.masked_mean(vectors, expanded, dim=1),
+                        ],
+                        dim=-1,
+                    )
+                )
             p, h = pooled
             features = torch.cat([p, h, (p - h).abs(), p * h], dim=-1)
             if self.feedforward is not None:

@@ -68,9 +68,13 @@ class BioRelationClassifier(Model):
         super().__init__(vocab, **kwargs)
         combination = combination or ["head", "tail"]
         if span_pooling not in SPAN_POOLINGS:
-            raise ConfigurationError(f"span_pooling must be one of {SPAN_POOLINGS}, got {span_pooling!r}")
+            raise ConfigurationError(
+                f"span_pooling must be one of {SPAN_POOLINGS}, got {span_pooling!r}"
+            )
         if not combination or any(part not in COMBINATIONS for part in combination):
-            raise ConfigurationError(f"combination must be a non-empty list of {COMBINATIONS}, got {combination}")
+            raise ConfigurationError(
+                f"combination must be a non-empty list of {COMBINATIONS}, got {combination}"
+            )
         self.text_field_embedder = text_field_embedder
         self.encoder = encoder
         self.span_pooling = span_pooling
@@ -79,7 +83,9 @@ class BioRelationClassifier(Model):
         self.dropout = torch.nn.Dropout(dropout)
         self.label_namespace = label_namespace
         width = encoded_dim(text_field_embedder, encoder) * len(self.combination)
-        width = feedforward_output_dim(width, feedforward, f"combined {'/'.join(self.combination)} dim")
+        width = feedforward_output_dim(
+            width, feedforward, f"combined {'/'.join(self.combination)} dim"
+        )
         self.num_labels = vocab.get_vocab_size(label_namespace)
         self.classifier = torch.nn.Linear(width, self.num_labels)
         self.label_f1 = LabelF1(negative_label)
@@ -89,7 +95,9 @@ class BioRelationClassifier(Model):
     def _pool(self, sequence: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
         """`(batch, length, dim)` and `(batch, 2)` inclusive spans -> `(batch, dim)`."""
         span_vectors, span_mask = util.batched_span_select(sequence, spans.unsqueeze(1))
-        span_vectors, span_mask = span_vectors.squeeze(1), span_mask.squeeze(1)  # (batch, width, dim)
+        span_vectors, span_mask = span_vectors.squeeze(1), span_mask.squeeze(
+            1
+        )  # (batch, width, dim)
         if self.span_pooling == "first":
             return span_vectors[:, 0]
         if self.span_pooling == "max":
@@ -123,8 +131,12 @@ class BioRelationClassifier(Model):
         """
         encoded, _ = embed_and_encode(self.text_field_embedder, self.encoder, tokens)
         head_vector, tail_vector = self._pool(encoded, head), self._pool(encoded, tail)
-        parts = {"head": head_vector, "tail": tail_vector,
-                 "product": head_vector * tail_vector, "difference": head_vector - tail_vector}
+        parts = {
+            "head": head_vector,
+            "tail": tail_vector,
+            "product": head_vector * tail_vector,
+            "difference": head_vector - tail_vector,
+        }
         features = self.dropout(torch.cat([parts[name] for name in self.combination], dim=-1))
         if self.feedforward is not None:
             features = self.feedforward(features)
@@ -133,8 +145,10 @@ class BioRelationClassifier(Model):
         if label is not None:
             output["loss"] = torch.nn.functional.cross_entropy(logits, label.long().view(-1))
             self.accuracy(logits, label)
-            self.label_f1([self._label(i) for i in logits.argmax(-1).tolist()],
-                          [self._label(i) for i in label.view(-1).tolist()])
+            self.label_f1(
+                [self._label(i) for i in logits.argmax(-1).tolist()],
+                [self._label(i) for i in label.view(-1).tolist()],
+            )
         return output
 
     def _label(self, index: int) -> str:
@@ -146,6 +160,10 @@ class BioRelationClassifier(Model):
     def get_metrics(self, reset: bool = False) -> Dict[str, float]:
         scores = self.label_f1.get_metric(reset)
         metrics = {"accuracy": self.accuracy.get_metric(reset)}
-        metrics.update({name: value for name, value in scores.items() if not name.startswith("f1-")})
-        metrics.update({f"_{name}": value for name, value in scores.items() if name.startswith("f1-")})
+        metrics.update(
+            {name: value for name, value in scores.items() if not name.startswith("f1-")}
+        )
+        metrics.update(
+            {f"_{name}": value for name, value in scores.items() if name.startswith("f1-")}
+        )
         return metrics

@@ -1,6 +1,7 @@
-from typing import Any, Dict, Optional, Tuple
+"""
+What the three models share: the embed-and-encode front, its dimension checks, classifier outputs.
+"""
 
-"""What the three models share: the embed-and-encode front, its dimension checks, classifier outputs."""
 from typing import Any, Dict, Optional, Tuple
 
 import torch
@@ -27,7 +28,9 @@ def encoded_dim(text_field_embedder: TextFieldEmbedder, encoder: Optional[Seq2Se
 
 
 def feedforward_output_dim(input_dim: int, feedforward: Optional[FeedForward], what: str) -> int:
-    """Width after the (optional) feedforward, checking that it reads `input_dim` (`what`) vectors."""
+    """
+    Width after the (optional) feedforward, checking that it reads `input_dim` (`what`) vectors.
+    """
     if feedforward is None:
         return input_dim
     check_dimensions_match(input_dim, feedforward.get_input_dim(), what, "feedforward input dim")
@@ -35,7 +38,9 @@ def feedforward_output_dim(input_dim: int, feedforward: Optional[FeedForward], w
 
 
 def embed_and_encode(
-    text_field_embedder: TextFieldEmbedder, encoder: Optional[Seq2SeqEncoder], tokens: TextFieldTensors
+    text_field_embedder: TextFieldEmbedder,
+    encoder: Optional[Seq2SeqEncoder],
+    tokens: TextFieldTensors,
 ) -> Tuple[torch.Tensor, torch.BoolTensor]:
     """Token vectors `(batch, length, dim)` (through the encoder when there is one) and the mask."""
     mask = util.get_text_field_mask(tokens)
@@ -45,12 +50,18 @@ def embed_and_encode(
     return encoded, mask
 
 
-def add_labels_and_probabilities(output_dict: Dict[str, Any], vocab: Vocabulary, namespace: str) -> Dict[str, Any]:
-    """For classifiers: `label` (the most probable) and `class_probabilities` (label -> p) per row."""
+def add_labels_and_probabilities(
+    output_dict: Dict[str, Any], vocab: Vocabulary, namespace: str
+) -> Dict[str, Any]:
+    """
+    For classifiers: `label` (the most probable) and `class_probabilities` (label -> p) per row.
+    """
     probabilities = output_dict["probs"]
     if probabilities.dim() == 1:
         probabilities = probabilities.unsqueeze(0)
     labels = vocab.get_index_to_token_vocabulary(namespace)
     output_dict["label"] = [labels[int(row.argmax())] for row in probabilities]
-    output_dict["class_probabilities"] = [{labels[i]: float(p) for i, p in enumerate(row)} for row in probabilities]
+    output_dict["class_probabilities"] = [
+        {labels[i]: float(p) for i, p in enumerate(row)} for row in probabilities
+    ]
     return output_dict

@@ -3,6 +3,7 @@ The BioELMo network, flat as in `allennlp.modules`: `CharacterEncoder` (char CNN
 projection) and `ProjectedBiLstm` make the `BiLm`; `BiLmLayerMix` mixes its layers; `BioElmo` (the
 counterpart of AllenNLP's `Elmo`) puts them together; `token_embedders` registers the embedders.
 """
+
 from allennlp_bioelmo.modules.bilm import BiLm
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions
 from allennlp_bioelmo.modules.bioelmo import BioElmo

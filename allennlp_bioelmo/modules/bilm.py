@@ -2,6 +2,7 @@
 `BiLm`: BioELMo's bidirectional language model without its softmax, i.e. what produces the
 contextual layers that a token embedder mixes.
 """
+
 import logging
 from typing import Dict, List, Optional, Tuple
 
@@ -90,6 +91,9 @@ class BiLm(torch.nn.Module):
     def from_files(
         cls, options_file: str, weight_file: Optional[str], stateful: bool = False
     ) -> "BiLm":
+        """
+        A biLM of an options file, with the weights of a bilm-tf HDF5 file (random without one).
+        """
         options = BiLmOptions.from_file(options_file)
         bilm = cls(options, stateful=stateful)
         if weight_file:
@@ -151,7 +155,8 @@ class BiLm(torch.nn.Module):
         else:  # a smaller batch updates only its rows; later rows keep their older states
             rows = final[0].shape[1]
             self._states = tuple(  # type: ignore[assignment]
-                torch.cat([new, old[:, rows:].to(new)], dim=1) for new, old in zip(final, self._states)
+                torch.cat([new, old[:, rows:].to(new)], dim=1)
+                for new, old in zip(final, self._states)
             )
 
     # ---- word-level cache ---------------------------------------------------------------------
@@ -167,7 +172,9 @@ class BiLm(torch.nn.Module):
         vectors = []
         with torch.no_grad():
             for start in range(0, len(words), batch_size):
-                ids = batch_to_ids([words[start : start + batch_size]], mapper.max_characters, device)
+                ids = batch_to_ids(
+                    [words[start : start + batch_size]], mapper.max_characters, device
+                )
                 vectors.append(self.character_encoder(ids).squeeze(0))
         self._word_vectors = torch.cat(vectors, dim=0)
         self._word_vectors[0] = 0.0

@@ -6,6 +6,7 @@ that describe the network it carries training keys (`batch_size`, `n_epochs`, ..
 accepted and ignored; a key that neither bilm-tf nor AllenNLP knows is an error, because it usually
 means a typo (`proj_clip` spelled `projection_clip`) that would otherwise be silently ignored.
 """
+
 import json
 import logging
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from allennlp.common.checks import ConfigurationError
 logger = logging.getLogger(__name__)
 
 # Character ids: 256 byte values, five special ids (begin/end of sentence, begin/end of word,
-# padding) and, at inference, id 0 for a padded token. bilm-tf trains with 261 and evaluates with 262.
+# padding) and, at inference, id 0 for a padded token. bilm-tf trains with 261 and evaluates with
+# 262.
 TRAINING_N_CHARACTERS = 261
 INFERENCE_N_CHARACTERS = 262
 
@@ -93,7 +95,9 @@ class BiLmOptions:
         return count
 
     def flops_per_token(self) -> int:
-        """Multiply-adds x 2 that one token costs in the char CNN, highways, projection and biLSTM."""
+        """
+        Multiply-adds x 2 that one token costs in the char CNN, highways, projection and biLSTM.
+        """
         positions = self.max_characters_per_token
         cnn = sum(
             2 * (positions - width + 1) * width * self.char_embedding_dim * num
@@ -135,6 +139,7 @@ class BiLmOptions:
 
     @classmethod
     def from_file(cls, options_file: str) -> "BiLmOptions":
+        """Read and validate an options JSON file; errors name the file."""
         try:
             with open(options_file, "r", encoding="utf-8") as handle:
                 raw = json.load(handle)
@@ -148,6 +153,8 @@ class BiLmOptions:
 
     @classmethod
     def from_dict(cls, raw: Dict[str, Any], source: str = "<dict>") -> "BiLmOptions":
+        """Validate parsed options; errors name `source` and the offending key."""
+
         def fail(message: str) -> ConfigurationError:
             return ConfigurationError(f"BioELMo options {source}: {message}")
 
@@ -155,8 +162,10 @@ class BiLmOptions:
             raise fail(f"expected a JSON object, found {type(raw).__name__}")
         unknown = set(raw) - _TOP_LEVEL_KEYS - _TRAINING_KEYS
         if unknown:
-            raise fail(f"unknown key(s) {sorted(unknown)}; expected 'lstm', 'char_cnn' "
-                       f"and optionally bilm-tf training keys {sorted(_TRAINING_KEYS)}")
+            raise fail(
+                f"unknown key(s) {sorted(unknown)}; expected 'lstm', 'char_cnn' "
+                f"and optionally bilm-tf training keys {sorted(_TRAINING_KEYS)}"
+            )
         for section in ("lstm", "char_cnn"):
             if not isinstance(raw.get(section), dict):
                 raise fail(f"missing section '{section}'")
@@ -172,7 +181,9 @@ class BiLmOptions:
             or not filters
             or not all(isinstance(f, (list, tuple)) and len(f) == 2 for f in filters)
         ):
-            raise fail(f"'char_cnn.filters' must be a list of [width, number] pairs, found {filters!r}")
+            raise fail(
+                f"'char_cnn.filters' must be a list of [width, number] pairs, found {filters!r}"
+            )
         activation = cnn.get("activation", "relu")
         if activation not in ("relu", "tanh"):
             raise fail(f"'char_cnn.activation' must be 'relu' or 'tanh', found {activation!r}")
@@ -193,7 +204,8 @@ class BiLmOptions:
         if use_skip is None:
             if n_layers > 1:
                 raise fail(
-                    "'lstm.use_skip_connections' is missing; a multi-layer biLM must say whether its "
+                    "'lstm.use_skip_connections' is missing; a multi-layer biLM must say whether "
+                    "its "
                     "layers have residual connections (BioELMo and ELMo: true)"
                 )
             use_skip = False
@@ -230,4 +242,3 @@ def _check_keys(section: Dict[str, Any], required, optional, name: str, fail) ->
             f"unknown key(s) {sorted(f'{name}.{k}' for k in unknown)}; "
             f"expected {sorted(required | optional)}"
         )
-

@@ -4,6 +4,7 @@ mode (stateless, stateful or warm start), the word-level char-CNN cache and the 
 and turns character ids into one vector per token. The `bioelmo` and `bioelmo_cached` token
 embedders are thin wrappers around it.
 """
+
 import logging
 from typing import Dict, List, Optional, Tuple
 
@@ -31,7 +32,9 @@ INFERENCE_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
 
 
 def token_mask(mask_with_boundaries: torch.Tensor) -> torch.Tensor:
-    """`(batch, timesteps + 2)` mask with `<S>`/`</S>` -> `(batch, timesteps)` mask of the tokens."""
+    """
+    `(batch, timesteps + 2)` mask with `<S>`/`</S>` -> `(batch, timesteps)` mask of the tokens.
+    """
     lengths = mask_with_boundaries.sum(dim=1) - 2
     positions = torch.arange(mask_with_boundaries.shape[1] - 2, device=mask_with_boundaries.device)
     return positions.unsqueeze(0) < lengths.unsqueeze(1)
@@ -101,11 +104,13 @@ class BioElmo(torch.nn.Module, FromParams):
         super().__init__()
         if inference_dtype not in INFERENCE_DTYPES:
             raise ConfigurationError(
-                f"inference_dtype must be one of {sorted(INFERENCE_DTYPES)}, got {inference_dtype!r}"
+                f"inference_dtype must be one of {sorted(INFERENCE_DTYPES)}, got "
+                f"{inference_dtype!r}"
             )
         if requires_grad and (vocab_to_cache or vocab_file or inference_dtype != "float32"):
             raise ConfigurationError(
-                "vocab_to_cache, vocab_file and inference_dtype need a frozen biLM (requires_grad false)"
+                "vocab_to_cache, vocab_file and inference_dtype need a frozen biLM (requires_grad "
+                "false)"
             )
         if stateful and warm_start:
             raise ConfigurationError("choose stateful or warm_start, not both")
@@ -167,11 +172,17 @@ class BioElmo(torch.nn.Module, FromParams):
             self._bilm.set_warm_start_state(self._bilm.warm_start_state(self._warm_start_tokens))
             self._warm_state_ready = True
         if self._cached_tokens is not None and not self._word_cache_ready:
-            logger.info("Precomputing char-CNN vectors for %d cached tokens", len(self._cached_tokens))
+            logger.info(
+                "Precomputing char-CNN vectors for %d cached tokens", len(self._cached_tokens)
+            )
             self._bilm.cache_word_vectors(self._cached_tokens)
-            mapper = BioElmoCharacterMapper(max_characters=self._bilm.options.max_characters_per_token)
+            mapper = BioElmoCharacterMapper(
+                max_characters=self._bilm.options.max_characters_per_token
+            )
             self._word_cache_index = {
-                numpy.asarray(mapper.convert_word_to_char_ids(token), dtype=numpy.int64).tobytes(): index
+                numpy.asarray(
+                    mapper.convert_word_to_char_ids(token), dtype=numpy.int64
+                ).tobytes(): index
                 for index, token in enumerate(self._cached_tokens)
                 if index > 0
             }

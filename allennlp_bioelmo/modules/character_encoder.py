@@ -1,6 +1,7 @@
 """
 The context-insensitive half of the biLM: character embedding -> char CNN -> highways -> projection.
 """
+
 import torch
 
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions
@@ -52,7 +53,8 @@ class CharacterEncoder(torch.nn.Module):
         pooled = []
         for convolution in self.convolutions:
             width = convolution.kernel_size[0]
-            # (tokens, positions, dim, width) -> rows of dim * width, matching conv1d's weight layout
+            # (tokens, positions, dim, width) -> rows of dim * width, matching conv1d's weight
+            # layout
             windows = embedded.unfold(1, width, 1).reshape(-1, dim * width)
             scores = torch.mm(windows, convolution.weight.view(convolution.out_channels, -1).t())
             best = scores.view(num_tokens, num_chars - width + 1, -1).max(dim=1).values
@@ -63,6 +65,9 @@ class CharacterEncoder(torch.nn.Module):
         return self.options.projection_dim
 
     def forward(self, character_ids: torch.Tensor) -> torch.Tensor:
+        """
+        `(batch, timesteps, max_characters)` ids -> `(batch, timesteps, projection_dim)` vectors.
+        """
         batch_size, timesteps, num_chars = character_ids.shape
         flat_ids = character_ids.reshape(-1, num_chars)
         tokens = torch.cat(

@@ -1,6 +1,7 @@
 """
 How the biLM's layers become one vector per token.
 """
+
 from typing import List, Optional
 
 import torch
@@ -79,11 +80,18 @@ class BiLmLayerMix(torch.nn.Module):
         return self._output_dim
 
     def forward(self, activations: List[torch.Tensor], mask: torch.Tensor) -> torch.Tensor:
+        """
+        The mode's combination of `activations` (each `(batch, timesteps, dim)`); `mask` for layer
+        norm.
+        """
         if self.mode == "scalar_mix":
             return self.scalar_mix(activations, mask)
         if self.mode == "paper":
             weights = torch.softmax(self.layer_weights, dim=0)
-            return sum(weight * layer for weight, layer in zip(weights, activations))  # type: ignore
+            mixed = weights[0] * activations[0]
+            for weight, layer in zip(weights[1:], activations[1:]):
+                mixed = mixed + weight * layer
+            return mixed
         if self.mode == "top":
             return activations[-1]
         chosen = [activations[k] for k in self.layers]

@@ -8,6 +8,7 @@ Sequences travel *packed* (time-major, rows sorted by length, padding dropped, t
 padding is never computed and the input-to-gate products of all steps are one large matrix product
 per layer and direction, leaving only the recurrent product inside the per-step loop.
 """
+
 from typing import List, Optional, Sequence, Tuple
 
 import torch
@@ -66,9 +67,10 @@ class ProjectedLstmDirection(torch.nn.Module):
         initial_state: Tuple[torch.Tensor, torch.Tensor],
     ) -> Tuple[torch.Tensor, Tuple[torch.Tensor, torch.Tensor]]:
         """
-        `packed_inputs` is `(total_tokens, input_size)` in packed order; `batch_sizes[t]` is how many
-        rows are still active at step `t`; `initial_state` is `(hidden (batch, projection_size),
-        memory (batch, cell_size))`. Returns the packed outputs and the final state of every row.
+        `packed_inputs` is `(total_tokens, input_size)` in packed order; `batch_sizes[t]` is how
+        many rows are still active at step `t`; `initial_state` is `(hidden (batch,
+        projection_size), memory (batch, cell_size))`. Returns the packed outputs and the final
+        state of every row.
         """
         cell = self.cell_size
         # All input-to-gate products at once: the largest matrix product of the layer.
@@ -101,7 +103,9 @@ class ProjectedLstmDirection(torch.nn.Module):
             )
             if self.cell_clip:
                 new_memory = torch.clamp(new_memory, -self.cell_clip, self.cell_clip)
-            new_hidden = torch.mm(sigmoid_gates[:, 2 * cell :] * torch.tanh(new_memory), projection_kernel)
+            new_hidden = torch.mm(
+                sigmoid_gates[:, 2 * cell :] * torch.tanh(new_memory), projection_kernel
+            )
             if self.proj_clip:
                 new_hidden = torch.clamp(new_hidden, -self.proj_clip, self.proj_clip)
             outputs[step] = new_hidden
@@ -143,7 +147,9 @@ class ProjectedLstmDirection(torch.nn.Module):
             cell_memory.mul_(gates[:, cell : 2 * cell]).add_(new_memory)
             if self.cell_clip:
                 cell_memory.clamp_(-self.cell_clip, self.cell_clip)
-            gated = torch.tanh(cell_memory, out=scratch[:active]).mul_(gates[:, 2 * cell : 3 * cell])
+            gated = torch.tanh(cell_memory, out=scratch[:active]).mul_(
+                gates[:, 2 * cell : 3 * cell]
+            )
             step_output = outputs[offsets[step] : offsets[step] + active]
             torch.mm(gated, self.projection_kernel, out=step_output)
             if self.proj_clip:

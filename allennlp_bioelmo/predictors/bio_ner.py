@@ -28,6 +28,7 @@ class BioNerPredictor(Predictor):
         self._splitter = BioSentenceSplitter()
 
     def predict(self, text: str) -> JsonDict:
+        """Entities of raw `text` (any number of sentences), with character offsets."""
         return self.predict_json({"text": text})
 
     def _json_to_instance(self, json_dict: JsonDict) -> Instance:
@@ -50,10 +51,13 @@ class BioNerPredictor(Predictor):
                         sentences.append({"input": number, "tokens": tokens})
             elif "tokens" in json_dict:
                 if json_dict["tokens"]:  # no tokens: an empty result, as for empty text
-                    sentences.append({"input": number, "tokens": None, "words": list(json_dict["tokens"])})
+                    sentences.append(
+                        {"input": number, "tokens": None, "words": list(json_dict["tokens"])}
+                    )
             else:
                 raise ConfigurationError(
-                    f"bio_ner input {number + 1} has neither 'text' nor 'tokens': {sorted(json_dict)}"
+                    f"bio_ner input {number + 1} has neither 'text' nor 'tokens': "
+                    f"{sorted(json_dict)}"
                 )
         instances = [
             self._dataset_reader.text_to_instance(
@@ -77,7 +81,11 @@ class BioNerPredictor(Predictor):
                 )
             result["tags"].extend(tags)
             for entity_type, (first, last) in tags_to_spans(tags, self._model.label_encoding):
-                entity = {"type": entity_type, "token_start": offset + first, "token_end": offset + last + 1}
+                entity = {
+                    "type": entity_type,
+                    "token_start": offset + first,
+                    "token_end": offset + last + 1,
+                }
                 if sentence["tokens"] is not None:
                     text = inputs[sentence["input"]]["text"]
                     start, end = sentence["tokens"][first].idx, sentence["tokens"][last].idx_end

@@ -16,9 +16,17 @@ class BioNliPredictor(ClassificationPredictor):
     """
 
     def _json_to_instance(self, json_dict: JsonDict) -> Instance:
-        if not isinstance(json_dict.get("sentence1"), str) or not isinstance(json_dict.get("sentence2"), str):
-            raise ConfigurationError(f"bio_nli input needs 'sentence1' and 'sentence2' strings, found {sorted(json_dict)}")
+        if not isinstance(json_dict.get("sentence1"), str) or not isinstance(
+            json_dict.get("sentence2"), str
+        ):
+            raise ConfigurationError(
+                "bio_nli input needs 'sentence1' and 'sentence2' strings, found "
+                f"{sorted(json_dict)}"
+            )
         return self._dataset_reader.text_to_instance(json_dict["sentence1"], json_dict["sentence2"])
 
     def _tokens(self, instance: Instance):
-        return {"premise": instance["metadata"]["premise_tokens"], "hypothesis": instance["metadata"]["hypothesis_tokens"]}
+        return {
+            "premise": instance["metadata"]["premise_tokens"],
+            "hypothesis": instance["metadata"]["hypothesis_tokens"],
+        }

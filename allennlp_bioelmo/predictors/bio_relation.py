@@ -26,6 +26,8 @@ class BioRelationPredictor(ClassificationPredictor):
         return self._dataset_reader.text_to_instance(*example)
 
     def _tokens(self, instance: Instance):
-        return {"words": instance["metadata"]["words"],
-                "head": [instance["head"].span_start, instance["head"].span_end],
-                "tail": [instance["tail"].span_start, instance["tail"].span_end]}
+        return {
+            "words": instance["metadata"]["words"],
+            "head": [instance["head"].span_start, instance["head"].span_end],
+            "tail": [instance["tail"].span_start, instance["tail"].span_end],
+        }

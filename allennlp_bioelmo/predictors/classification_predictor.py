@@ -15,11 +15,16 @@ class ClassificationPredictor(Predictor):
         for instance in instances:
             self._dataset_reader.apply_token_indexers(instance)
         outputs = self._model.forward_on_instances(instances)
-        return sanitize([
-            {"label": output["label"], "class_probabilities": output["class_probabilities"],
-             "tokens": self._tokens(instance)}
-            for instance, output in zip(instances, outputs)
-        ])
+        return sanitize(
+            [
+                {
+                    "label": output["label"],
+                    "class_probabilities": output["class_probabilities"],
+                    "tokens": self._tokens(instance),
+                }
+                for instance, output in zip(instances, outputs)
+            ]
+        )
 
     def _tokens(self, instance: Instance):
         raise NotImplementedError

@@ -1,11 +1,13 @@
 """
 Writes biLM files in the exact formats BioELMo is released in, with random weights: an `options`
-JSON, a bilm-tf `dump_weights` HDF5 file (layout in `allennlp_bioelmo.file_formats.bilm_weights`) and a
+JSON, a bilm-tf `dump_weights` HDF5 file (layout in `allennlp_bioelmo.file_formats.bilm_weights`)
+and a
 vocabulary file (one token per line, `<S>`, `</S>`, `<UNK>` first). The real files cannot be
 downloaded here; these let tests and benchmarks exercise the real loading code.
 
     python -m allennlp_bioelmo.testing.bilm_fixtures fixtures/bilm --size small
 """
+
 import argparse
 import copy
 import json
@@ -76,12 +78,13 @@ def random_bilm_tf_weights(options: BiLmOptions, seed: int = 0) -> Dict[str, num
             values = rng.normal(0.0, 0.1, shape)
         else:
             fan_in = int(numpy.prod(shape[:-1]))
-            values = rng.normal(0.0, fan_in ** -0.5, shape)
+            values = rng.normal(0.0, fan_in**-0.5, shape)
         arrays[name] = values.astype(numpy.float32)
     return arrays
 
 
 def write_vocabulary(vocab_file: str, tokens: Iterable[str]) -> None:
+    """One token per line, the released vocabulary format."""
     with open(vocab_file, "w", encoding="utf-8") as handle:
         for token in tokens:
             handle.write(token + "\n")
@@ -108,6 +111,7 @@ def write_bilm_fixture(
 
 
 def main() -> None:
+    """Command line: write a random biLM fixture of the chosen size to a directory."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("directory")
     parser.add_argument("--size", choices=sorted(SIZES), default="small")

@@ -1,4 +1,7 @@
-"""Running the real `allennlp` console script, from the repository root (where .allennlp_plugins is)."""
+"""
+Running the real `allennlp` console script, from the repository root (where .allennlp_plugins is).
+"""
+
 import os
 import subprocess
 import sys
@@ -10,7 +13,9 @@ ALLENNLP = os.path.join(os.path.dirname(sys.executable), "allennlp")
 NER_CONFIG = os.path.join("training_configs", "ner", "ncbi_disease.jsonnet")
 
 
-def allennlp(*args: str, env: Optional[Dict[str, str]] = None, check: bool = True, timeout: int = 600):
+def allennlp(
+    *args: str, env: Optional[Dict[str, str]] = None, check: bool = True, timeout: int = 600
+):
     result = subprocess.run(
         [ALLENNLP, *args],
         cwd=REPOSITORY_ROOT,
@@ -20,7 +25,9 @@ def allennlp(*args: str, env: Optional[Dict[str, str]] = None, check: bool = Tru
         timeout=timeout,
     )
     if check and result.returncode != 0:
-        raise AssertionError(f"allennlp {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-4000:]}")
+        raise AssertionError(
+            f"allennlp {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-4000:]}"
+        )
     return result
 
 

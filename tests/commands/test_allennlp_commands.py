@@ -1,6 +1,7 @@
 """
 The AllenNLP commands our users need, through the real CLI entry point, on the pinned stack.
 """
+
 import json
 import os
 import signal
@@ -38,24 +39,49 @@ def test_evaluate(trained, tmp_path):
 
 def test_predict_without_naming_a_predictor(trained, tmp_path):
     inputs = tmp_path / "in.jsonl"
-    inputs.write_text('{"text": "Mutations cause breast cancer."}\n{"tokens": ["cystic", "fibrosis"]}\n')
+    inputs.write_text(
+        '{"text": "Mutations cause breast cancer."}\n{"tokens": ["cystic", "fibrosis"]}\n'
+    )
     output = tmp_path / "out.jsonl"
-    allennlp("predict", str(trained / "model.tar.gz"), str(inputs), "--output-file", str(output), "--silent")
+    allennlp(
+        "predict",
+        str(trained / "model.tar.gz"),
+        str(inputs),
+        "--output-file",
+        str(output),
+        "--silent",
+    )
     lines = [json.loads(line) for line in output.read_text().splitlines()]
     assert len(lines) == 2
-    assert [t["text"] for t in lines[0]["tokens"]] == ["Mutations", "cause", "breast", "cancer", "."]
+    assert [t["text"] for t in lines[0]["tokens"]] == [
+        "Mutations",
+        "cause",
+        "breast",
+        "cancer",
+        ".",
+    ]
     assert len(lines[1]["tags"]) == 2
 
 
 @pytest.mark.parametrize(
     "bad_line, message",
-    [("not json at all", "line 3: not valid JSON"), ('["a", "list"]', "line 3: expected a JSON object")],
+    [
+        ("not json at all", "line 3: not valid JSON"),
+        ('["a", "list"]', "line 3: expected a JSON object"),
+    ],
 )
 def test_predict_names_the_line_that_is_not_a_json_object(trained, tmp_path, bad_line, message):
     inputs = tmp_path / "in.jsonl"
     inputs.write_text('{"text": "Mutations cause breast cancer."}\n\n' + bad_line + "\n")
     output = tmp_path / "out.jsonl"
-    result = allennlp("predict", str(trained / "model.tar.gz"), str(inputs), "--output-file", str(output), check=False)
+    result = allennlp(
+        "predict",
+        str(trained / "model.tar.gz"),
+        str(inputs),
+        "--output-file",
+        str(output),
+        check=False,
+    )
     assert result.returncode != 0
     assert f"ConfigurationError: {inputs}, {message}" in result.stderr
 
@@ -88,9 +114,15 @@ def test_recover_after_the_process_is_killed(tmp_path):
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert not (serialization_dir / "model.tar.gz").exists(), "training finished before it was killed"
+    assert not (
+        serialization_dir / "model.tar.gz"
+    ).exists(), "training finished before it was killed"
     finished_at = first_epoch_metrics.stat().st_mtime_ns
-    result = allennlp("train", NER_CONFIG, "-s", str(serialization_dir), "-r", env={"NER_EPOCHS": "40"})
+    result = allennlp(
+        "train", NER_CONFIG, "-s", str(serialization_dir), "-r", env={"NER_EPOCHS": "40"}
+    )
     assert "Recovering from prior training" in result.stderr
-    assert first_epoch_metrics.stat().st_mtime_ns == finished_at  # the finished epoch was not redone
+    assert (
+        first_epoch_metrics.stat().st_mtime_ns == finished_at
+    )  # the finished epoch was not redone
     assert json.loads((serialization_dir / "metrics.json").read_text())["epoch"] == 39

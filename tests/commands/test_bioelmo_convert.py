@@ -26,16 +26,28 @@ def converted(tmp_path):
 
 
 def test_datasets_are_the_checkpoint_tensors_renamed(converted):
-    with numpy.load(os.path.join(CHECKPOINT, "expected.npz")) as expected, h5py.File(converted, "r") as weights:
+    with (
+        numpy.load(os.path.join(CHECKPOINT, "expected.npz")) as expected,
+        h5py.File(converted, "r") as weights,
+    ):
         assert numpy.array_equal(weights["char_embed"][...], expected["lm|char_embed"])
-        assert numpy.array_equal(weights["RNN_1/RNN/MultiRNNCell/Cell1/LSTMCell/W_0"][...],
-                                 expected["lm|RNN_1|rnn|multi_rnn_cell|cell_1|lstm_cell|kernel"])
-        assert numpy.array_equal(weights["RNN_0/RNN/MultiRNNCell/Cell0/LSTMCell/W_P_0"][...],
-                                 expected["lm|RNN_0|rnn|multi_rnn_cell|cell_0|lstm_cell|projection|kernel"])
+        assert numpy.array_equal(
+            weights["RNN_1/RNN/MultiRNNCell/Cell1/LSTMCell/W_0"][...],
+            expected["lm|RNN_1|rnn|multi_rnn_cell|cell_1|lstm_cell|kernel"],
+        )
+        assert numpy.array_equal(
+            weights["RNN_0/RNN/MultiRNNCell/Cell0/LSTMCell/W_P_0"][...],
+            expected["lm|RNN_0|rnn|multi_rnn_cell|cell_0|lstm_cell|projection|kernel"],
+        )
         assert "softmax" not in weights and "global_step" not in weights
-    with numpy.load(os.path.join(CHECKPOINT, "expected.npz")) as expected, \
-            h5py.File(str(converted).replace("weights.hdf5", "weights.softmax.hdf5"), "r") as softmax:
-        assert numpy.array_equal(softmax["W"][...], expected["lm|softmax|W"]) and set(softmax) == {"W", "b"}
+    with (
+        numpy.load(os.path.join(CHECKPOINT, "expected.npz")) as expected,
+        h5py.File(str(converted).replace("weights.hdf5", "weights.softmax.hdf5"), "r") as softmax,
+    ):
+        assert numpy.array_equal(softmax["W"][...], expected["lm|softmax|W"]) and set(softmax) == {
+            "W",
+            "b",
+        }
 
 
 def test_converted_weights_load_in_bioelmo_and_match_allennlp(converted):
@@ -51,5 +63,10 @@ def test_options_that_disagree_with_the_checkpoint(tmp_path):
     options["lstm"]["dim"] = 32
     path = tmp_path / "options.json"
     path.write_text(json.dumps(options))
-    with pytest.raises(CheckpointFormatError, match=r"LSTMCell/W_0' has shape \(32, 96\), options .* expect \(32, 128\)"):
-        convert_checkpoint(CHECKPOINT, str(path), str(tmp_path / "w.hdf5"), str(tmp_path / "s.hdf5"))
+    with pytest.raises(
+        CheckpointFormatError,
+        match=r"LSTMCell/W_0' has shape \(32, 96\), options .* expect \(32, 128\)",
+    ):
+        convert_checkpoint(
+            CHECKPOINT, str(path), str(tmp_path / "w.hdf5"), str(tmp_path / "s.hdf5")
+        )

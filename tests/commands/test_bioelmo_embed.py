@@ -17,7 +17,11 @@ from tests.commands.cli import ALLENNLP
 from tests.conftest import TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS
 from tests.modules.bilm_test_utils import char_ids
 
-SENTENCES = ["Germline mutations in BRCA1 cause breast cancer .", "p53", "IL - 2 levels rose in 1,024 patients ."]
+SENTENCES = [
+    "Germline mutations in BRCA1 cause breast cancer .",
+    "p53",
+    "IL - 2 levels rose in 1,024 patients .",
+]
 
 
 @pytest.fixture
@@ -47,15 +51,28 @@ def test_layout_matches_allennlp_elmo_command(sentence_file, tmp_path):
     assert not os.path.exists(str(output) + ".parts")
 
 
-@pytest.mark.parametrize("layers, dtype, shape", [("top", "float32", (8, 32)), ("average", "float16", (8, 32))])
+@pytest.mark.parametrize(
+    "layers, dtype, shape", [("top", "float32", (8, 32)), ("average", "float16", (8, 32))]
+)
 def test_top_average_and_float16(sentence_file, tmp_path, layers, dtype, shape):
     output = tmp_path / "vectors.hdf5"
-    embed_file(str(sentence_file), str(output), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, layers=layers, dtype=dtype)
+    embed_file(
+        str(sentence_file),
+        str(output),
+        TEST_BILM_OPTIONS,
+        TEST_BILM_WEIGHTS,
+        layers=layers,
+        dtype=dtype,
+    )
     expected = expected_layers(SENTENCES[0])
     expected = expected[-1] if layers == "top" else expected.mean(axis=0)
     with h5py.File(output, "r") as handle:
         assert handle["0"].shape == shape and handle["0"].dtype == numpy.dtype(dtype)
-        numpy.testing.assert_allclose(handle["0"][...].astype(numpy.float32), expected, atol=1e-5 if dtype == "float32" else 2e-3)
+        numpy.testing.assert_allclose(
+            handle["0"][...].astype(numpy.float32),
+            expected,
+            atol=1e-5 if dtype == "float32" else 2e-3,
+        )
 
 
 def test_raw_text_and_jsonl_inputs(tmp_path):
@@ -81,14 +98,38 @@ def test_bad_input(tmp_path):
 
 def test_resumes_after_kill_minus_9_without_rewriting_or_corrupting(tmp_path):
     rng = numpy.random.default_rng(0)
-    words = ["gene", "protein", "cancer", "BRCA1", "p53", "cells", "of", "the", "in", "mutations", "IL-2"]
+    words = [
+        "gene",
+        "protein",
+        "cancer",
+        "BRCA1",
+        "p53",
+        "cells",
+        "of",
+        "the",
+        "in",
+        "mutations",
+        "IL-2",
+    ]
     lines = [" ".join(rng.choice(words, size=rng.integers(3, 15))) for _ in range(3000)]
     source = tmp_path / "many.txt"
     source.write_text("\n".join(lines) + "\n")
     output = tmp_path / "many.hdf5"
-    command = [ALLENNLP, "bioelmo-embed", str(source), str(output), "--batch-size", "8",
-               "--options-file", TEST_BILM_OPTIONS, "--weight-file", TEST_BILM_WEIGHTS]
-    process = subprocess.Popen(command, cwd=REPOSITORY_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [
+        ALLENNLP,
+        "bioelmo-embed",
+        str(source),
+        str(output),
+        "--batch-size",
+        "8",
+        "--options-file",
+        TEST_BILM_OPTIONS,
+        "--weight-file",
+        TEST_BILM_WEIGHTS,
+    ]
+    process = subprocess.Popen(
+        command, cwd=REPOSITORY_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     parts = tmp_path / "many.hdf5.parts"
     deadline = time.time() + 120
     while time.time() < deadline and len(list(parts.glob("part-*.hdf5"))) < 2:
@@ -99,7 +140,9 @@ def test_resumes_after_kill_minus_9_without_rewriting_or_corrupting(tmp_path):
     done_before = sum(len(h5py.File(p, "r").keys()) for p in parts.glob("part-*.hdf5"))
     assert 0 < done_before < len(lines)
 
-    resumed = subprocess.run(command, cwd=REPOSITORY_ROOT, capture_output=True, text=True, timeout=600)
+    resumed = subprocess.run(
+        command, cwd=REPOSITORY_ROOT, capture_output=True, text=True, timeout=600
+    )
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert f"resuming: {done_before} of {len(lines)} sentences" in resumed.stdout
     clean = tmp_path / "clean.hdf5"

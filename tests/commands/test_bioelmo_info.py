@@ -10,11 +10,23 @@ def test_listed_in_allennlp_help():
 
 
 def test_prints_components_and_bilm_shape():
-    result = allennlp("bioelmo-info", "--options-file", TEST_BILM_OPTIONS, "--weight-file", TEST_BILM_WEIGHTS, "--json")
+    result = allennlp(
+        "bioelmo-info",
+        "--options-file",
+        TEST_BILM_OPTIONS,
+        "--weight-file",
+        TEST_BILM_WEIGHTS,
+        "--json",
+    )
     info = json.loads(result.stdout)
     assert info["components"]["TokenEmbedder"] == ["bioelmo", "bioelmo_cached"]
     assert info["components"]["Subcommand"] == [
-        "bioelmo-convert", "bioelmo-embed", "bioelmo-finetune", "bioelmo-info", "bioelmo-perplexity"]
+        "bioelmo-convert",
+        "bioelmo-embed",
+        "bioelmo-finetune",
+        "bioelmo-info",
+        "bioelmo-perplexity",
+    ]
     assert "bioelmo_characters" in info["components"]["TokenIndexer"]
     assert "bio_conll" in info["components"]["DatasetReader"]
     assert info["bilm"]["output_dim"] == 32 and info["bilm"]["weights_match_options"] is True
@@ -26,6 +38,13 @@ def test_reports_weights_that_disagree_with_options(tmp_path):
     options["lstm"]["dim"] = 25
     other = tmp_path / "options.json"
     other.write_text(json.dumps(options))
-    result = allennlp("bioelmo-info", "--options-file", str(other), "--weight-file", TEST_BILM_WEIGHTS, check=False)
+    result = allennlp(
+        "bioelmo-info",
+        "--options-file",
+        str(other),
+        "--weight-file",
+        TEST_BILM_WEIGHTS,
+        check=False,
+    )
     assert result.returncode != 0
     assert "LSTMCell/W_0' has shape (32, 96), but options" in result.stderr

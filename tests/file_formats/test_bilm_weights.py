@@ -34,9 +34,13 @@ def test_forget_bias_is_added_and_weights_transposed(files):
         tf_projection = handle["RNN_0/RNN/MultiRNNCell/Cell0/LSTMCell/W_P_0"][...]
     cell = options.lstm_dim
     ours = state["lstm.layers.0.0.bias"].numpy()
-    numpy.testing.assert_allclose(ours[cell : 2 * cell], tf_bias[2 * cell : 3 * cell] + 1.0, rtol=1e-6)
+    numpy.testing.assert_allclose(
+        ours[cell : 2 * cell], tf_bias[2 * cell : 3 * cell] + 1.0, rtol=1e-6
+    )
     numpy.testing.assert_array_equal(ours[3 * cell :], tf_bias[cell : 2 * cell])
-    numpy.testing.assert_array_equal(state["lstm.layers.0.0.projection_kernel"].numpy(), tf_projection)
+    numpy.testing.assert_array_equal(
+        state["lstm.layers.0.0.projection_kernel"].numpy(), tf_projection
+    )
 
 
 def test_every_parameter_is_loaded(files):
@@ -55,7 +59,10 @@ def _rewrite(weight_file, name, values=None):
 def test_missing_dataset_is_named(files):
     options_file, weight_file = files
     _rewrite(weight_file, LSTM_KERNEL)
-    with pytest.raises(ConfigurationError, match=f"has no dataset '{LSTM_KERNEL}' \\(expected shape \\(32, 96\\)\\)") as error:
+    with pytest.raises(
+        ConfigurationError,
+        match=f"has no dataset '{LSTM_KERNEL}' \\(expected shape \\(32, 96\\)\\)",
+    ) as error:
         BiLm.from_files(options_file, weight_file)
     assert weight_file in str(error.value)
 
@@ -63,14 +70,20 @@ def test_missing_dataset_is_named(files):
 def test_shape_disagreeing_with_options_is_named(files):
     options_file, weight_file = files
     _rewrite(weight_file, "CNN/W_cnn_2", numpy.zeros((1, 3, 4, 9), dtype=numpy.float32))
-    with pytest.raises(ConfigurationError, match=r"dataset 'CNN/W_cnn_2' has shape \(1, 3, 4, 9\), but options .* expect \(1, 3, 4, 8\)"):
+    with pytest.raises(
+        ConfigurationError,
+        match=r"dataset 'CNN/W_cnn_2' has shape \(1, 3, 4, 9\), "
+        r"but options .* expect \(1, 3, 4, 8\)",
+    ):
         BiLm.from_files(options_file, weight_file)
 
 
 def test_extra_lstm_layer_in_weights_is_rejected(tmp_path, files):
     options_file, weight_file = files
     with h5py.File(weight_file, "a") as handle:
-        handle.create_dataset("RNN_0/RNN/MultiRNNCell/Cell2/LSTMCell/W_0", data=numpy.zeros((32, 96)))
+        handle.create_dataset(
+            "RNN_0/RNN/MultiRNNCell/Cell2/LSTMCell/W_0", data=numpy.zeros((32, 96))
+        )
     with pytest.raises(ConfigurationError, match="more LSTM layers than the 2"):
         BiLm.from_files(options_file, weight_file)
 

@@ -1,4 +1,8 @@
-"""The pure-Python reader against a checkpoint TensorFlow itself wrote (scripts/make_tf_checkpoint_fixture.py)."""
+"""
+The pure-Python reader against a checkpoint TensorFlow itself wrote
+(scripts/make_tf_checkpoint_fixture.py).
+"""
+
 import os
 import shutil
 

@@ -1,4 +1,5 @@
 """The sampled softmax of `BiLmLanguageModel`: its sampler and its gradient."""
+
 import math
 
 import torch
@@ -59,9 +60,17 @@ def test_sampled_softmax_gradient_is_unbiased_on_average():
 
     full = gradient(
         lambda hidden: torch.nn.functional.cross_entropy(
-            torch.nn.functional.linear(hidden, model.softmax_weight, model.softmax_bias), gold, reduction="none"
+            torch.nn.functional.linear(hidden, model.softmax_weight, model.softmax_bias),
+            gold,
+            reduction="none",
         )
     )
-    sampled = sum(gradient(lambda hidden: model.sampled_nll(hidden, gold, num_samples)) for _ in range(draws)) / draws
+    sampled = (
+        sum(
+            gradient(lambda hidden: model.sampled_nll(hidden, gold, num_samples))
+            for _ in range(draws)
+        )
+        / draws
+    )
     relative_error = float((sampled - full).norm() / full.norm())
     assert relative_error < 0.03, relative_error

@@ -19,8 +19,12 @@ class TestBioCrfTagger(ModelTestCase):
 
     def test_can_train_save_and_load(self):
         # dropout off and batches fixed, so the saved and loaded models see the same thing
-        overrides = {"model.text_field_embedder.token_embedders.elmo.dropout": 0.0, "model.dropout": 0.0,
-                     "data_loader.batch_sampler.padding_noise": 0.0, "data_loader.batch_sampler.shuffle": False}
+        overrides = {
+            "model.text_field_embedder.token_embedders.elmo.dropout": 0.0,
+            "model.dropout": 0.0,
+            "data_loader.batch_sampler.padding_noise": 0.0,
+            "data_loader.batch_sampler.shuffle": False,
+        }
         self.ensure_model_can_train_save_and_load(
             self.param_file, overrides=json.dumps(overrides), tolerance=1e-4
         )
@@ -42,9 +46,16 @@ class TestBioCrfTagger(ModelTestCase):
         params = Params.from_file(self.param_file)["model"]
         wrong_encoder = params.duplicate()
         wrong_encoder["encoder"] = {"type": "lstm", "input_size": 7, "hidden_size": 4}
-        with pytest.raises(ConfigurationError, match="text field embedder output dim .* encoder input dim"):
+        with pytest.raises(
+            ConfigurationError, match="text field embedder output dim .* encoder input dim"
+        ):
             Model.from_params(vocab=self.vocab, params=wrong_encoder)
         wrong_feedforward = params.duplicate()
-        wrong_feedforward["feedforward"] = {"input_dim": 7, "num_layers": 1, "hidden_dims": 4, "activations": "relu"}
+        wrong_feedforward["feedforward"] = {
+            "input_dim": 7,
+            "num_layers": 1,
+            "hidden_dims": 4,
+            "activations": "relu",
+        }
         with pytest.raises(ConfigurationError, match="encoded token dim .* feedforward input dim"):
             Model.from_params(vocab=self.vocab, params=wrong_feedforward)

@@ -1,4 +1,5 @@
 """Helpers shared by the biLM tests: fixture files of several sizes and batches of char ids."""
+
 import copy
 import os
 from typing import List
@@ -10,7 +11,9 @@ from allennlp_bioelmo.testing.bilm_fixtures import SMALL_OPTIONS, write_bilm_fix
 
 THREE_LAYER_TANH = copy.deepcopy(SMALL_OPTIONS)
 THREE_LAYER_TANH["char_cnn"].update({"activation": "tanh", "n_highway": 1, "n_characters": 262})
-THREE_LAYER_TANH["lstm"].update({"n_layers": 3, "dim": 40, "projection_dim": 12, "cell_clip": 1.5, "proj_clip": 0.5})
+THREE_LAYER_TANH["lstm"].update(
+    {"n_layers": 3, "dim": 40, "projection_dim": 12, "cell_clip": 1.5, "proj_clip": 0.5}
+)
 
 SENTENCES = [
     ["Germline", "mutations", "in", "BRCA1", "predispose", "to", "breast", "cancer", "."],

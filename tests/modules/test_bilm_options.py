@@ -29,7 +29,10 @@ def test_training_options_are_accepted_and_261_characters_adjusted(caplog):
     "change, message",
     [
         (lambda o: o["lstm"].pop("dim"), r"missing key\(s\) \['lstm.dim'\]"),
-        (lambda o: o["lstm"].update(projection_clip=3), r"unknown key\(s\) \['lstm.projection_clip'\]"),
+        (
+            lambda o: o["lstm"].update(projection_clip=3),
+            r"unknown key\(s\) \['lstm.projection_clip'\]",
+        ),
         (lambda o: o.update(vocab_size=3), r"unknown key\(s\) \['vocab_size'\]"),
         (lambda o: o.pop("char_cnn"), "missing section 'char_cnn'"),
         (lambda o: o["char_cnn"].update(n_characters=300), "must be 261 or 262, found 300"),

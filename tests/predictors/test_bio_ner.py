@@ -8,8 +8,10 @@ from allennlp.commands.train import train_model_from_file
 from tests import REPOSITORY_ROOT
 
 CONFIG = os.path.join(REPOSITORY_ROOT, "training_configs", "ner", "ncbi_disease.jsonnet")
-TEXT = ("Germline mutations in BRCA1 predispose women to breast cancer. Fig. 2 shows that "
-        "cystic fibrosis (CF) is caused by CFTR mutations.")
+TEXT = (
+    "Germline mutations in BRCA1 predispose women to breast cancer. Fig. 2 shows that "
+    "cystic fibrosis (CF) is caused by CFTR mutations."
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,10 @@ def test_raw_text_offsets_map_back_to_the_input(predictor):
     assert len(result["tags"]) == len(result["tokens"])
     for entity in result["entities"]:
         assert TEXT[entity["start"] : entity["end"]] == entity["text"]
-        first, last = result["tokens"][entity["token_start"]], result["tokens"][entity["token_end"] - 1]
+        first, last = (
+            result["tokens"][entity["token_start"]],
+            result["tokens"][entity["token_end"] - 1],
+        )
         assert (entity["start"], entity["end"]) == (first["start"], last["end"])
 
 

@@ -20,10 +20,19 @@ def predictor(tmp_path_factory):
 def test_marked_masked_and_offset_inputs(predictor):
     assert type(predictor).__name__ == "BioRelationPredictor"
     marked = predictor.predict_json({"text": "[[ Aspirin ]] inhibits << COX-1 >> in platelets."})
-    assert marked["tokens"]["words"][marked["tokens"]["head"][0] : marked["tokens"]["head"][1] + 1] == ["COX", "-", "1"]
-    assert marked["label"] == max(marked["class_probabilities"], key=marked["class_probabilities"].get)
-    spans = predictor.predict_json({"text": "Aspirin inhibits COX-1.", "head": {"start": 17, "end": 22},
-                                    "tail": {"start": 0, "end": 7}})
+    assert marked["tokens"]["words"][
+        marked["tokens"]["head"][0] : marked["tokens"]["head"][1] + 1
+    ] == ["COX", "-", "1"]
+    assert marked["label"] == max(
+        marked["class_probabilities"], key=marked["class_probabilities"].get
+    )
+    spans = predictor.predict_json(
+        {
+            "text": "Aspirin inhibits COX-1.",
+            "head": {"start": 17, "end": 22},
+            "tail": {"start": 0, "end": 7},
+        }
+    )
     assert spans["tokens"]["words"] == ["Aspirin", "inhibits", "COX", "-", "1", "."]
     assert spans["tokens"]["head"] == [2, 4] and spans["tokens"]["tail"] == [0, 0]
     masked = predictor.predict_json({"sentence": "@CHEMICAL$ inhibits @GENE$."})

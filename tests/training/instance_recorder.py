@@ -2,6 +2,7 @@
 A test-only trainer callback (loaded with --include-package) that records which training
 sentences each distributed worker saw in each epoch.
 """
+
 import json
 import os
 
@@ -11,8 +12,19 @@ from allennlp.training.callbacks.callback import TrainerCallback
 
 @TrainerCallback.register("record_training_instances")
 class RecordTrainingInstances(TrainerCallback):
-    def on_batch(self, trainer, batch_inputs, batch_outputs, batch_metrics, epoch, batch_number,
-                 is_training, is_primary=True, batch_grad_norm=None, **kwargs) -> None:
+    def on_batch(
+        self,
+        trainer,
+        batch_inputs,
+        batch_outputs,
+        batch_metrics,
+        epoch,
+        batch_number,
+        is_training,
+        is_primary=True,
+        batch_grad_norm=None,
+        **kwargs,
+    ) -> None:
         if not is_training:
             return
         rank = dist.get_rank() if dist.is_available() and dist.is_initialized() else 0

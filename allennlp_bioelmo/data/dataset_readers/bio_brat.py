@@ -31,7 +31,9 @@ class BioBratDatasetReader(NerDocumentReader):
 
     def _documents(self, file_path: str) -> Iterator[Document]:
         if not os.path.isdir(file_path):
-            raise DataFormatError(file_path, 0, "bio_brat expects a directory of .txt and .ann files")
+            raise DataFormatError(
+                file_path, 0, "bio_brat expects a directory of .txt and .ann files"
+            )
         warn_if_fixture_corpus(file_path)
         text_files = sorted(glob.glob(os.path.join(file_path, "*.txt")))
         if not text_files:
@@ -39,7 +41,11 @@ class BioBratDatasetReader(NerDocumentReader):
         for text_file in text_files:
             annotation_file = text_file[: -len(".txt")] + ".ann"
             if not os.path.exists(annotation_file):
-                raise DataFormatError(text_file, 0, f"no annotation file {os.path.basename(annotation_file)} beside it")
+                raise DataFormatError(
+                    text_file,
+                    0,
+                    f"no annotation file {os.path.basename(annotation_file)} beside it",
+                )
             try:
                 with open(text_file, encoding="utf-8", newline="") as handle:
                     text = handle.read()
@@ -56,7 +62,9 @@ class BioBratDatasetReader(NerDocumentReader):
             columns = line.split("\t")
             if len(columns) < 3 or " " not in columns[1]:
                 raise DataFormatError(
-                    annotation_file, line_number, "expected 'T<id><TAB><type> <start> <end>[;<start> <end>]<TAB><text>'"
+                    annotation_file,
+                    line_number,
+                    "expected 'T<id><TAB><type> <start> <end>[;<start> <end>]<TAB><text>'",
                 )
             entity_type, offsets = columns[1].split(" ", 1)
             try:
@@ -64,17 +72,22 @@ class BioBratDatasetReader(NerDocumentReader):
                 if any(len(f) != 2 or not 0 <= f[0] < f[1] for f in fragments):
                     raise ValueError
             except ValueError:
-                raise DataFormatError(annotation_file, line_number, f"unparseable offsets {offsets!r}")
+                raise DataFormatError(
+                    annotation_file, line_number, f"unparseable offsets {offsets!r}"
+                )
             start, end = fragments[0][0], fragments[-1][1]
             if end > len(text):
                 raise DataFormatError(
-                    annotation_file, line_number,
+                    annotation_file,
+                    line_number,
                     f"offsets {start}-{end} lie beyond the text ({len(text)} characters)",
                 )
             if len(fragments) == 1 and text[start:end] != columns[2]:
                 raise DataFormatError(
-                    annotation_file, line_number,
-                    f"mention text {columns[2]!r} differs from the text at {start}-{end}: {text[start:end]!r}",
+                    annotation_file,
+                    line_number,
+                    f"mention text {columns[2]!r} differs from the text at {start}-{end}: "
+                    f"{text[start:end]!r}",
                 )
             mentions.append(Mention(start, end, entity_type, line_number))
         return mentions

@@ -7,7 +7,11 @@ from allennlp.data.instance import Instance
 
 from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, read_lines
 from allennlp_bioelmo.data.dataset_readers.tagging_reader import TaggingDatasetReader
-from allennlp_bioelmo.data.dataset_readers.tagging_schemes import INPUT_SCHEMES, TagSchemeError, to_bio
+from allennlp_bioelmo.data.dataset_readers.tagging_schemes import (
+    INPUT_SCHEMES,
+    TagSchemeError,
+    to_bio,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +49,9 @@ class BioConllDatasetReader(TaggingDatasetReader):
     ) -> None:
         super().__init__(**kwargs)
         if input_scheme not in INPUT_SCHEMES:
-            raise ConfigurationError(f"input_scheme must be one of {INPUT_SCHEMES}, got {input_scheme!r}")
+            raise ConfigurationError(
+                f"input_scheme must be one of {INPUT_SCHEMES}, got {input_scheme!r}"
+            )
         self._token_column = token_column
         self._tag_column = tag_column
         self._input_scheme = input_scheme
@@ -80,7 +86,9 @@ class BioConllDatasetReader(TaggingDatasetReader):
                 )
             if len(columns) < 2:
                 raise DataFormatError(
-                    file_path, line_number, f"expected at least 2 columns (token, tag), found 1: {stripped!r}"
+                    file_path,
+                    line_number,
+                    f"expected at least 2 columns (token, tag), found 1: {stripped!r}",
                 )
             if expected_columns is None:
                 expected_columns = len(columns)

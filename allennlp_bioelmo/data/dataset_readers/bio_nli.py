@@ -6,7 +6,11 @@ from allennlp.data.instance import Instance
 from allennlp.data.token_indexers import TokenIndexer
 from allennlp.data.tokenizers import Token
 
-from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, default_token_indexers, read_json_lines
+from allennlp_bioelmo.data.dataset_readers.reader_utils import (
+    DataFormatError,
+    default_token_indexers,
+    read_json_lines,
+)
 from allennlp_bioelmo.data.tokenizers.bio_regex_tokenizer import BioRegexTokenizer
 
 LABELS = ("entailment", "contradiction", "neutral")
@@ -35,7 +39,9 @@ class BioNliDatasetReader(DatasetReader):
         label_namespace: str = "labels",
         **kwargs,
     ) -> None:
-        super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs)
+        super().__init__(
+            manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs
+        )
         self._token_indexers = token_indexers or default_token_indexers()
         self._label_namespace = label_namespace
         self._tokenizer = BioRegexTokenizer()
@@ -47,30 +53,48 @@ class BioNliDatasetReader(DatasetReader):
         any_line = False
         for line_number, record in read_json_lines(file_path):
             any_line = True
-            missing = [key for key in ("sentence1", "sentence2") if not isinstance(record.get(key), str)]
+            missing = [
+                key for key in ("sentence1", "sentence2") if not isinstance(record.get(key), str)
+            ]
             if missing:
-                raise DataFormatError(file_path, line_number, f"missing or non-string {missing} (MedNLI format expected)")
+                raise DataFormatError(
+                    file_path,
+                    line_number,
+                    f"missing or non-string {missing} (MedNLI format expected)",
+                )
             label = record.get("gold_label")
             if label is not None and label not in LABELS:
-                raise DataFormatError(file_path, line_number, f"gold_label {label!r} is not one of {LABELS}")
-            yield self.text_to_instance(record["sentence1"], record["sentence2"], label,
-                                        {"id": record.get("pairID", str(line_number))})
+                raise DataFormatError(
+                    file_path, line_number, f"gold_label {label!r} is not one of {LABELS}"
+                )
+            yield self.text_to_instance(
+                record["sentence1"],
+                record["sentence2"],
+                label,
+                {"id": record.get("pairID", str(line_number))},
+            )
         if not any_line:
             raise DataFormatError(file_path, 0, "the file is empty")
 
     def text_to_instance(  # type: ignore
-        self, premise: str, hypothesis: str, label: Optional[str] = None, metadata: Optional[dict] = None
+        self,
+        premise: str,
+        hypothesis: str,
+        label: Optional[str] = None,
+        metadata: Optional[dict] = None,
     ) -> Instance:
         premise_tokens = [Token(t.text) for t in self._tokenizer.tokenize(premise)]
         hypothesis_tokens = [Token(t.text) for t in self._tokenizer.tokenize(hypothesis)]
         fields = {
             "premise": TextField(premise_tokens),
             "hypothesis": TextField(hypothesis_tokens),
-            "metadata": MetadataField({
-                "premise_tokens": [t.text for t in premise_tokens],
-                "hypothesis_tokens": [t.text for t in hypothesis_tokens],
-                **(metadata or {}),
-            }),
+            "metadata": MetadataField(
+                {
+                    "premise_tokens": [t.text for t in premise_tokens],
+                    "hypothesis_tokens": [t.text for t in hypothesis_tokens],
+                    **(metadata or {}),
+                }
+            ),
         }
         if label is not None:
             fields["label"] = LabelField(label, label_namespace=self._label_namespace)

@@ -39,8 +39,10 @@ class BioPubtatorDatasetReader(NerDocumentReader):
             for mention in mentions:
                 if mention.end > len(text):
                     raise DataFormatError(
-                        file_path, mention.line_number,
-                        f"mention offsets {mention.start}-{mention.end} lie beyond document {pmid}'s text "
+                        file_path,
+                        mention.line_number,
+                        f"mention offsets {mention.start}-{mention.end} lie beyond document "
+                        f"{pmid}'s text "
                         f"({len(text)} characters)",
                     )
             return pmid, text, list(mentions)
@@ -62,32 +64,43 @@ class BioPubtatorDatasetReader(NerDocumentReader):
                     title = body
                 else:
                     if title is None:
-                        raise DataFormatError(file_path, line_number, f"abstract of {doc_id} before its title")
+                        raise DataFormatError(
+                            file_path, line_number, f"abstract of {doc_id} before its title"
+                        )
                     abstract = body
                 continue
             columns = line.split("\t")
             if pmid is None or title is None:
-                raise DataFormatError(file_path, line_number, "annotation line before any 'pmid|t|title' line")
+                raise DataFormatError(
+                    file_path, line_number, "annotation line before any 'pmid|t|title' line"
+                )
             if columns[0] != pmid:
-                raise DataFormatError(file_path, line_number, f"annotation for {columns[0]} inside document {pmid}")
+                raise DataFormatError(
+                    file_path, line_number, f"annotation for {columns[0]} inside document {pmid}"
+                )
             if len(columns) == 4 and not columns[1].isdigit():
                 continue  # relation line: pmid, relation type (e.g. CID), two ids
             if len(columns) < 5:
                 raise DataFormatError(
-                    file_path, line_number,
-                    f"expected a mention line 'pmid<TAB>start<TAB>end<TAB>text<TAB>type[...]' or a relation "
+                    file_path,
+                    line_number,
+                    "expected a mention line 'pmid<TAB>start<TAB>end<TAB>text<TAB>type[...]' or "
+                    "a relation "
                     f"line, found {len(columns)} columns",
                 )
             try:
                 start, end = int(columns[1]), int(columns[2])
             except ValueError:
-                raise DataFormatError(file_path, line_number, f"unparseable offsets {columns[1]!r}, {columns[2]!r}")
+                raise DataFormatError(
+                    file_path, line_number, f"unparseable offsets {columns[1]!r}, {columns[2]!r}"
+                )
             if not 0 <= start < end:
                 raise DataFormatError(file_path, line_number, f"invalid offsets {start}-{end}")
             text = f"{title} {abstract}" if abstract is not None else title
             if end <= len(text) and text[start:end] != columns[3]:
                 raise DataFormatError(
-                    file_path, line_number,
+                    file_path,
+                    line_number,
                     f"mention text {columns[3]!r} differs from the document text at {start}-{end}: "
                     f"{text[start:end]!r}",
                 )

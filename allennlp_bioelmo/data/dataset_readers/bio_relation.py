@@ -26,7 +26,15 @@ MARKED_HEAD = re.compile(r"<< (.+?) >>")
 MARKED_TAIL = re.compile(r"\[\[ (.+?) \]\]")
 
 # One normalised example: tokens, head and tail token spans (end exclusive), their types, label.
-Example = Tuple[List[str], Tuple[int, int], Tuple[int, int], Optional[str], Optional[str], Optional[str], Dict[str, Any]]
+Example = Tuple[
+    List[str],
+    Tuple[int, int],
+    Tuple[int, int],
+    Optional[str],
+    Optional[str],
+    Optional[str],
+    Dict[str, Any],
+]
 
 
 @DatasetReader.register("bio_relation")
@@ -78,12 +86,15 @@ class BioRelationDatasetReader(DatasetReader):
         label_namespace: str = "labels",
         **kwargs,
     ) -> None:
-        super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs)
+        super().__init__(
+            manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs
+        )
         if format not in FORMATS:
             raise ConfigurationError(f"format must be one of {FORMATS}, got {format!r}")
         if entity_representation not in ENTITY_REPRESENTATIONS:
             raise ConfigurationError(
-                f"entity_representation must be one of {ENTITY_REPRESENTATIONS}, got {entity_representation!r}"
+                f"entity_representation must be one of {ENTITY_REPRESENTATIONS}, got "
+                f"{entity_representation!r}"
             )
         self._token_indexers = token_indexers or default_token_indexers()
         self._format = format
@@ -121,13 +132,17 @@ class BioRelationDatasetReader(DatasetReader):
             if header is None and line_number == 1 and columns[0] == "index":
                 header = columns
                 if columns[1:] not in (["sentence"], ["sentence", "label"]):
-                    raise DataFormatError(file_path, 1, f"unknown header {columns}; expected index, sentence[, label]")
+                    raise DataFormatError(
+                        file_path, 1, f"unknown header {columns}; expected index, sentence[, label]"
+                    )
                 continue
             expected = len(header) if header else 2
             if len(columns) != expected:
                 raise DataFormatError(
-                    file_path, line_number,
-                    f"expected {expected} tab-separated columns ({', '.join(header or ['sentence', 'label'])}), "
+                    file_path,
+                    line_number,
+                    f"expected {expected} tab-separated columns "
+                    f"({', '.join(header or ['sentence', 'label'])}), "
                     f"found {len(columns)}",
                 )
             if header:
@@ -169,16 +184,25 @@ class BioRelationDatasetReader(DatasetReader):
             return self._masked_example(record["sentence"], record.get("label"), {})
         if "text" in record:
             return self._marked_example(record, {})
-        raise ValueError(f"expected 'sentence', 'text' or 'head'/'tail' keys, found {sorted(record)}")
+        raise ValueError(
+            f"expected 'sentence', 'text' or 'head'/'tail' keys, found {sorted(record)}"
+        )
 
-    def _masked_example(self, sentence: str, label: Optional[str], metadata: Dict[str, Any]) -> Example:
+    def _masked_example(
+        self, sentence: str, label: Optional[str], metadata: Dict[str, Any]
+    ) -> Example:
         masks = list(MASK_PATTERN.finditer(sentence))
         if not masks:
             raise ValueError("no entity mask such as @GENE$ in the sentence")
         head, tail = masks[0], masks[1] if len(masks) > 1 else masks[0]
         return self._from_text(
-            sentence, (head.start(), head.end()), (tail.start(), tail.end()),
-            head.group()[1:-1], tail.group()[1:-1], label, metadata,
+            sentence,
+            (head.start(), head.end()),
+            (tail.start(), tail.end()),
+            head.group()[1:-1],
+            tail.group()[1:-1],
+            label,
+            metadata,
         )
 
     def _marked_example(self, record: Dict[str, Any], metadata: Dict[str, Any]) -> Example:
@@ -188,7 +212,9 @@ class BioRelationDatasetReader(DatasetReader):
             raise ValueError("expected one '<< head >>' and one '[[ tail ]]' in 'text'")
         # remove the markers, keeping track of where the entities end up
         pieces, spans, position = [], {}, 0
-        for name, match in sorted((("head", head), ("tail", tail)), key=lambda item: item[1].start()):
+        for name, match in sorted(
+            (("head", head), ("tail", tail)), key=lambda item: item[1].start()
+        ):
             if match.start() < position:
                 raise ValueError("the '<< >>' and '[[ ]]' markers overlap")
             pieces.append(text[position : match.start()])
@@ -199,7 +225,9 @@ class BioRelationDatasetReader(DatasetReader):
         pieces.append(text[position:])
         if record.get("metadata"):
             metadata = {**metadata, "metadata": record["metadata"]}
-        return self._from_text("".join(pieces), spans["head"], spans["tail"], None, None, record.get("label"), metadata)
+        return self._from_text(
+            "".join(pieces), spans["head"], spans["tail"], None, None, record.get("label"), metadata
+        )
 
     def _span_example(self, record: Dict[str, Any], metadata: Dict[str, Any]) -> Example:
         head, tail = _require(record, "head"), _require(record, "tail")
@@ -215,13 +243,33 @@ class BioRelationDatasetReader(DatasetReader):
             tokens = list(record["tokens"])
             for (start, end), name in zip(spans, ("head", "tail")):
                 if not 0 <= start < end <= len(tokens):
-                    raise ValueError(f"'{name}' token offsets {start}-{end} outside the {len(tokens)} tokens")
-            return tokens, spans[0], spans[1], head.get("type"), tail.get("type"), record.get("label"), metadata
+                    raise ValueError(
+                        f"'{name}' token offsets {start}-{end} outside the {len(tokens)} tokens"
+                    )
+            return (
+                tokens,
+                spans[0],
+                spans[1],
+                head.get("type"),
+                tail.get("type"),
+                record.get("label"),
+                metadata,
+            )
         text = _require(record, "text")
         for (start, end), name in zip(spans, ("head", "tail")):
             if not 0 <= start < end <= len(text):
-                raise ValueError(f"'{name}' offsets {start}-{end} lie outside the text ({len(text)} characters)")
-        return self._from_text(text, spans[0], spans[1], head.get("type"), tail.get("type"), record.get("label"), metadata)
+                raise ValueError(
+                    f"'{name}' offsets {start}-{end} lie outside the text ({len(text)} characters)"
+                )
+        return self._from_text(
+            text,
+            spans[0],
+            spans[1],
+            head.get("type"),
+            tail.get("type"),
+            record.get("label"),
+            metadata,
+        )
 
     def _dygie(self, file_path: str, lines) -> Iterator[Example]:
         for line_number, record in read_json_lines(file_path, lines):
@@ -232,34 +280,54 @@ class BioRelationDatasetReader(DatasetReader):
             ner = record.get("ner") or [[] for _ in sentences]
             relations = record.get("relations") or [[] for _ in sentences]
             if not len(sentences) == len(ner) == len(relations):
-                raise DataFormatError(file_path, line_number, "'sentences', 'ner' and 'relations' differ in length")
+                raise DataFormatError(
+                    file_path, line_number, "'sentences', 'ner' and 'relations' differ in length"
+                )
             offset = 0
-            for number, (tokens, entities, sentence_relations) in enumerate(zip(sentences, ner, relations)):
+            for number, (tokens, entities, sentence_relations) in enumerate(
+                zip(sentences, ner, relations)
+            ):
                 labels = {}
                 for relation in sentence_relations:
                     try:
                         s1, e1, s2, e2, label = relation
                         labels[(int(s1), int(e1), int(s2), int(e2))] = label
                     except (TypeError, ValueError):
-                        raise DataFormatError(file_path, line_number, f"relation {relation!r} is not [start, end, start, end, label]")
-                for entity in entities:
-                    if not (isinstance(entity, list) and len(entity) == 3) or not offset <= entity[0] <= entity[1] < offset + len(tokens):
                         raise DataFormatError(
-                            file_path, line_number,
-                            f"entity {entity!r} of sentence {number} is not [start, end, type] within its tokens "
+                            file_path,
+                            line_number,
+                            f"relation {relation!r} is not [start, end, start, end, label]",
+                        )
+                for entity in entities:
+                    if not (isinstance(entity, list) and len(entity) == 3) or not offset <= entity[
+                        0
+                    ] <= entity[1] < offset + len(tokens):
+                        raise DataFormatError(
+                            file_path,
+                            line_number,
+                            f"entity {entity!r} of sentence {number} is not [start, end, type] "
+                            "within its tokens "
                             f"{offset}-{offset + len(tokens) - 1}",
                         )
                 for head in entities:
                     for tail in entities:
                         if head is tail:
                             continue
-                        label = labels.get((head[0], head[1], tail[0], tail[1]), self._negative_label)
+                        label = labels.get(
+                            (head[0], head[1], tail[0], tail[1]), self._negative_label
+                        )
                         yield (
                             list(tokens),
                             (head[0] - offset, head[1] - offset + 1),
                             (tail[0] - offset, tail[1] - offset + 1),
-                            head[2], tail[2], label,
-                            {"doc_key": record.get("doc_key"), "sentence": number, "line": line_number},
+                            head[2],
+                            tail[2],
+                            label,
+                            {
+                                "doc_key": record.get("doc_key"),
+                                "sentence": number,
+                                "line": line_number,
+                            },
                         )
                 offset += len(tokens)
 
@@ -270,7 +338,9 @@ class BioRelationDatasetReader(DatasetReader):
         tokens, position = [], 0
         for mask in list(MASK_PATTERN.finditer(text)) + [None]:
             end = mask.start() if mask else len(text)
-            tokens.extend(self._tokenizer.tokenize_span(text, position, end, split_at=[*head, *tail]))
+            tokens.extend(
+                self._tokenizer.tokenize_span(text, position, end, split_at=[*head, *tail])
+            )
             if mask:
                 tokens.append(Token(mask.group(), idx=mask.start(), idx_end=mask.end()))
                 position = mask.end()
@@ -278,8 +348,15 @@ class BioRelationDatasetReader(DatasetReader):
         for start, end in (head, tail):
             covered = [i for i, t in enumerate(tokens) if start <= t.idx and t.idx_end <= end]
             token_spans.append((covered[0], covered[-1] + 1))
-        return [t.text for t in tokens], token_spans[0], token_spans[1], head_type, tail_type, label, {
-            "text": text, "offsets": [(t.idx, t.idx_end) for t in tokens], **metadata}
+        return (
+            [t.text for t in tokens],
+            token_spans[0],
+            token_spans[1],
+            head_type,
+            tail_type,
+            label,
+            {"text": text, "offsets": [(t.idx, t.idx_end) for t in tokens], **metadata},
+        )
 
     def text_to_instance(  # type: ignore
         self,
@@ -298,8 +375,15 @@ class BioRelationDatasetReader(DatasetReader):
             "tokens": text_field,
             "head": SpanField(head_span[0], head_span[1] - 1, text_field),
             "tail": SpanField(tail_span[0], tail_span[1] - 1, text_field),
-            "metadata": MetadataField({"words": words, "head_type": head_type, "tail_type": tail_type,
-                                       "source_tokens": list(tokens), **(metadata or {})}),
+            "metadata": MetadataField(
+                {
+                    "words": words,
+                    "head_type": head_type,
+                    "tail_type": tail_type,
+                    "source_tokens": list(tokens),
+                    **(metadata or {}),
+                }
+            ),
         }
         if label is not None:
             fields["label"] = LabelField(str(label), label_namespace=self._label_namespace)
@@ -314,7 +398,9 @@ class BioRelationDatasetReader(DatasetReader):
         if head == tail:
             entities = entities[:1]
         elif entities[0][1][1] > entities[1][1][0]:
-            raise ConfigurationError(f"entities {head} and {tail} overlap: cannot place markers or masks")
+            raise ConfigurationError(
+                f"entities {head} and {tail} overlap: cannot place markers or masks"
+            )
         words: List[str] = []
         spans: Dict[str, Tuple[int, int]] = {}
         position = 0

@@ -7,6 +7,7 @@ forced to be a token boundary, so no mention is lost to tokenization; tag the to
 covers. Where mentions overlap (nested or composite annotations), BIO tags can hold only one:
 the longer mention is placed (ties: the earlier one), the other is counted as dropped.
 """
+
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
@@ -18,6 +19,8 @@ from allennlp_bioelmo.data.tokenizers.bio_sentence_splitter import BioSentenceSp
 
 @dataclass(frozen=True)
 class Mention:
+    """An entity mention: character offsets `[start, end)` in its document and its type."""
+
     start: int
     end: int
     entity_type: str
@@ -26,6 +29,8 @@ class Mention:
 
 @dataclass
 class TaggedSentence:
+    """A sentence of a document: its character span, tokens (with offsets) and BIO tags."""
+
     start: int
     end: int
     tokens: List[Token]
@@ -34,12 +39,15 @@ class TaggedSentence:
 
 @dataclass
 class MentionCounts:
+    """How many mentions a document had, how many became tags, how many overlapped another."""
+
     read: int = 0
     placed: int = 0
     overlapping: int = 0
     per_type: dict = field(default_factory=dict)
 
     def add(self, other: "MentionCounts") -> None:
+        """Add another document's counts to these."""
         self.read += other.read
         self.placed += other.placed
         self.overlapping += other.overlapping
@@ -47,11 +55,16 @@ class MentionCounts:
             self.per_type[key] = self.per_type.get(key, 0) + value
 
 
-def sentence_spans(text: str, mentions: List[Mention], splitter: BioSentenceSplitter) -> List[Tuple[int, int]]:
+def sentence_spans(
+    text: str, mentions: List[Mention], splitter: BioSentenceSplitter
+) -> List[Tuple[int, int]]:
+    """Sentence spans of `text`, merged where a split would cut through a mention."""
     spans = splitter.split_offsets(text)
     merged: List[Tuple[int, int]] = []
     for start, end in spans:
-        if merged and any(m.start < merged[-1][1] and m.end > start for m in mentions if m.start < start):
+        if merged and any(
+            m.start < merged[-1][1] and m.end > start for m in mentions if m.start < start
+        ):
             merged[-1] = (merged[-1][0], end)  # a mention crosses this boundary
         else:
             merged.append((start, end))
@@ -64,6 +77,9 @@ def tag_document(
     tokenizer: Optional[BioRegexTokenizer] = None,
     splitter: Optional[BioSentenceSplitter] = None,
 ) -> Tuple[List[TaggedSentence], MentionCounts]:
+    """
+    Split `text` into sentences and tokens (mention boundaries force token splits) and tag them.
+    """
     tokenizer = tokenizer or BioRegexTokenizer()
     splitter = splitter or BioSentenceSplitter()
     counts = MentionCounts(read=len(mentions))
@@ -76,7 +92,11 @@ def tag_document(
         tokens = tokenizer.tokenize_span(text, start, end, split_at=cuts)
         tags = ["O"] * len(tokens)
         for mention in inside:
-            covered = [i for i, t in enumerate(tokens) if mention.start <= t.idx and t.idx_end <= mention.end]
+            covered = [
+                i
+                for i, t in enumerate(tokens)
+                if mention.start <= t.idx and t.idx_end <= mention.end
+            ]
             if not covered or any(tags[i] != "O" for i in covered):
                 counts.overlapping += 1
                 continue

@@ -1,6 +1,7 @@
 """
 What every reader shares: line reading with UTF-8 checks, and errors that name file and line.
 """
+
 import json
 import os
 from typing import Dict, Iterable, Iterator, Optional, Tuple
@@ -13,7 +14,9 @@ from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoTokenCha
 
 
 class DataFormatError(ValueError):
-    """Malformed input: the message names the file, the line (1-based; 0 = whole file), the problem."""
+    """
+    Malformed input: the message names the file, the line (1-based; 0 = whole file), the problem.
+    """
 
     def __init__(self, file_path: str, line_number: int, message: str) -> None:
         where = f"{file_path}, line {line_number}" if line_number else file_path
@@ -23,6 +26,9 @@ class DataFormatError(ValueError):
 
 
 def default_token_indexers() -> Dict[str, TokenIndexer]:
+    """
+    `{"elmo": bioelmo_characters}`, what every reader indexes tokens with unless told otherwise.
+    """
     return {"elmo": BioElmoTokenCharactersIndexer()}
 
 
@@ -38,12 +44,16 @@ def read_lines(file_path: str) -> Iterator[Tuple[int, str]]:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as error:
                 raise DataFormatError(
-                    file_path, line_number, f"not valid UTF-8 (byte offset {error.start} in the line)"
+                    file_path,
+                    line_number,
+                    f"not valid UTF-8 (byte offset {error.start} in the line)",
                 )
             yield line_number, line.rstrip("\n").rstrip("\r")
 
 
-def read_json_lines(file_path: str, lines: Optional[Iterable[Tuple[int, str]]] = None) -> Iterator[Tuple[int, dict]]:
+def read_json_lines(
+    file_path: str, lines: Optional[Iterable[Tuple[int, str]]] = None
+) -> Iterator[Tuple[int, dict]]:
     """(line number, JSON object) for every non-blank line (of `lines`, default the file's)."""
     for line_number, line in read_lines(file_path) if lines is None else lines:
         if not line.strip():

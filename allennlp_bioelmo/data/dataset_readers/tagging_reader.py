@@ -2,6 +2,7 @@
 What the NER readers share: the output tag scheme, entity-type filtering and renaming, and the
 instance layout (`tokens`, `tags`, `metadata` with `words`).
 """
+
 from typing import Dict, List, Optional
 
 from allennlp.common.checks import ConfigurationError
@@ -12,7 +13,11 @@ from allennlp.data.token_indexers import TokenIndexer
 from allennlp.data.tokenizers import Token
 
 from allennlp_bioelmo.data.dataset_readers.reader_utils import default_token_indexers
-from allennlp_bioelmo.data.dataset_readers.tagging_schemes import OUTPUT_SCHEMES, filter_and_rename, from_bio
+from allennlp_bioelmo.data.dataset_readers.tagging_schemes import (
+    OUTPUT_SCHEMES,
+    filter_and_rename,
+    from_bio,
+)
 
 
 class TaggingDatasetReader(DatasetReader):
@@ -41,9 +46,13 @@ class TaggingDatasetReader(DatasetReader):
         label_namespace: str = "labels",
         **kwargs,
     ) -> None:
-        super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs)
+        super().__init__(
+            manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs
+        )
         if output_scheme not in OUTPUT_SCHEMES:
-            raise ConfigurationError(f"output_scheme must be one of {OUTPUT_SCHEMES}, got {output_scheme!r}")
+            raise ConfigurationError(
+                f"output_scheme must be one of {OUTPUT_SCHEMES}, got {output_scheme!r}"
+            )
         self._token_indexers = token_indexers or default_token_indexers()
         self._output_scheme = output_scheme
         self._entity_types = entity_types
@@ -52,13 +61,18 @@ class TaggingDatasetReader(DatasetReader):
 
     def output_tags(self, bio_tags: List[str]) -> List[str]:
         """BIO tags after the type filter and renaming, in the output scheme."""
-        return from_bio(filter_and_rename(bio_tags, self._entity_types, self._rename_types), self._output_scheme)
+        return from_bio(
+            filter_and_rename(bio_tags, self._entity_types, self._rename_types), self._output_scheme
+        )
 
     def text_to_instance(  # type: ignore
         self, tokens: List[str], tags: Optional[List[str]] = None, metadata: Optional[dict] = None
     ) -> Instance:
         text_field = TextField([Token(t) for t in tokens])
-        fields = {"tokens": text_field, "metadata": MetadataField({"words": list(tokens), **(metadata or {})})}
+        fields = {
+            "tokens": text_field,
+            "metadata": MetadataField({"words": list(tokens), **(metadata or {})}),
+        }
         if tags is not None:
             fields["tags"] = SequenceLabelField(tags, text_field, self._label_namespace)
         return Instance(fields)

@@ -4,6 +4,7 @@ Entity tag schemes: validation and conversion between IOB1, BIO (IOB2), IOBES an
 Everything converts through BIO: IOB1 -> BIO turns an `I-X` that does not continue an `X` entity
 into `B-X` (a no-op on valid BIO), IOBES/BIOUL -> BIO maps `S`/`U` to `B` and `E`/`L` to `I`.
 """
+
 from typing import Dict, List, Optional, Sequence
 
 from allennlp.data.dataset_readers.dataset_utils.span_utils import to_bioul
@@ -21,10 +22,13 @@ _TO_BIO_PREFIX = {"B": "B", "I": "I", "E": "I", "L": "I", "S": "B", "U": "B"}
 
 
 class TagSchemeError(ValueError):
+    """A tag that does not fit its scheme (e.g. `I-X` after `O` in strict IOB2)."""
+
     pass
 
 
 def split_tag(tag: str) -> (str, Optional[str]):
+    """`"B-Disease"` -> `("B", "Disease")`; `"O"` -> `("O", None)`."""
     if tag == "O":
         return "O", None
     if len(tag) < 3 or tag[1] != "-":
@@ -74,4 +78,5 @@ def filter_and_rename(
 
 
 def from_bio(bio_tags: List[str], scheme: str) -> List[str]:
+    """BIO tags in the output `scheme` (`BIO` unchanged, or `BIOUL`)."""
     return to_bioul(bio_tags, encoding="BIO") if scheme == "BIOUL" else list(bio_tags)

@@ -5,9 +5,41 @@ from allennlp.data.tokenizers.sentence_splitter import SentenceSplitter
 
 # Words after which a period does not end a sentence in biomedical abstracts.
 ABBREVIATIONS = {
-    "al", "e.g", "i.e", "vs", "fig", "figs", "ref", "refs", "dr", "prof", "mr", "mrs", "ms", "no",
-    "approx", "ca", "cf", "etc", "sp", "spp", "var", "subsp", "eq", "eqs", "vol", "st", "inc",
-    "ltd", "co", "corp", "jr", "sr", "mol", "wt", "conc",
+    "al",
+    "e.g",
+    "i.e",
+    "vs",
+    "fig",
+    "figs",
+    "ref",
+    "refs",
+    "dr",
+    "prof",
+    "mr",
+    "mrs",
+    "ms",
+    "no",
+    "approx",
+    "ca",
+    "cf",
+    "etc",
+    "sp",
+    "spp",
+    "var",
+    "subsp",
+    "eq",
+    "eqs",
+    "vol",
+    "st",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "jr",
+    "sr",
+    "mol",
+    "wt",
+    "conc",
 }
 # A sentence ends at ., ! or ? followed by whitespace and an upper-case letter, a digit or an
 # opening bracket/quote; the abbreviation list vetoes the break.
@@ -24,9 +56,11 @@ class BioSentenceSplitter(SentenceSplitter):
     """
 
     def split_sentences(self, text: str) -> List[str]:
+        """The sentences of `text`, as strings."""
         return [text[start:end] for start, end in self.split_offsets(text)]
 
     def split_offsets(self, text: str) -> List[Tuple[int, int]]:
+        """`[start, end)` character spans of the sentences of `text`, without surrounding space."""
         spans = []
         start = 0
         for match in BOUNDARY.finditer(text):

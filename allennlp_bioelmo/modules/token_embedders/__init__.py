@@ -1,2 +1,4 @@
-from allennlp_bioelmo.modules.token_embedders.bioelmo_cached_token_embedder import BioElmoCachedTokenEmbedder
+from allennlp_bioelmo.modules.token_embedders.bioelmo_cached_token_embedder import (
+    BioElmoCachedTokenEmbedder,
+)
 from allennlp_bioelmo.modules.token_embedders.bioelmo_token_embedder import BioElmoTokenEmbedder

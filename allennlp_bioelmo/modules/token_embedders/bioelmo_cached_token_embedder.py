@@ -53,20 +53,29 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
     ) -> None:
         for name in ("requires_grad", "stateful", "do_layer_norm"):
             if kwargs.get(name):
-                raise ConfigurationError(f"bioelmo_cached cannot use {name}: cached vectors are frozen and per sentence")
+                raise ConfigurationError(
+                    f"bioelmo_cached cannot use {name}: cached vectors are frozen and per sentence"
+                )
         super().__init__(options_file, weight_file, **kwargs)
         self._cache: Optional[EmbeddingFile] = None
-        self._mapper = BioElmoCharacterMapper(max_characters=self.bilm.options.max_characters_per_token)
+        self._mapper = BioElmoCharacterMapper(
+            max_characters=self.bilm.options.max_characters_per_token
+        )
         if cache_file:
-            self._cache = EmbeddingFile(cache_file, writable=append_to_cache, normalize_token=self._seen_token)
+            self._cache = EmbeddingFile(
+                cache_file, writable=append_to_cache, normalize_token=self._seen_token
+            )
             if self._cache.layers != "all":
                 raise ConfigurationError(
-                    f"{cache_file} holds '{self._cache.layers}' vectors; bioelmo_cached needs every layer "
+                    f"{cache_file} holds '{self._cache.layers}' vectors; bioelmo_cached needs "
+                    "every layer "
                     f"(bioelmo-embed --layers all)"
                 )
             logger.info("BioELMo vectors cached in %s (%d sentences)", cache_file, len(self._cache))
         self._append = append_to_cache
-        self._known: Dict[bytes, Optional[str]] = {}  # character-id fingerprint -> dataset in the file
+        self._known: Dict[bytes, Optional[str]] = (
+            {}
+        )  # character-id fingerprint -> dataset in the file
         self._memory: Dict[bytes, numpy.ndarray] = {}  # vectors computed here, with append_to_cache
         self.hits = self.misses = 0
 
@@ -75,12 +84,16 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
         A token as the biLM sees it, and as `char_ids_to_word` recovers it: at most
         `max_characters - 2` UTF-8 bytes.
         """
-        return token.encode("utf-8", "ignore")[: self._mapper.max_characters - 2].decode("utf-8", "replace")
+        return token.encode("utf-8", "ignore")[: self._mapper.max_characters - 2].decode(
+            "utf-8", "replace"
+        )
 
     def bilm_activations(
         self, character_ids: torch.Tensor, word_inputs: Optional[torch.Tensor]
     ) -> Tuple[List[torch.Tensor], torch.Tensor]:
-        """The biLM layers of every sentence, from the file where it has them, computed otherwise."""
+        """
+        The biLM layers of every sentence, from the file where it has them, computed otherwise.
+        """
         token_mask = (character_ids > 0).any(dim=-1)
         batch_size, timesteps = token_mask.shape
         lengths = token_mask.sum(dim=1)
@@ -99,14 +112,20 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
             fingerprint = id_rows[row, :length].tobytes()
             fingerprints.append(fingerprint)
             if fingerprint not in self._known:
-                tokens = [self._mapper.char_ids_to_word(ids) for ids in id_rows[row, :length].tolist()]
-                self._known[fingerprint] = self._cache.key_of(tokens) if self._cache is not None else None
+                tokens = [
+                    self._mapper.char_ids_to_word(ids) for ids in id_rows[row, :length].tolist()
+                ]
+                self._known[fingerprint] = (
+                    self._cache.key_of(tokens) if self._cache is not None else None
+                )
             key = self._known[fingerprint]
             vectors = self._memory.get(fingerprint) if key is None else self._cache.read(key)
             if vectors is None:
                 missing.append(row)
             else:
-                layers[:, row, 1 : length + 1] = torch.from_numpy(numpy.asarray(vectors, dtype=numpy.float32))
+                layers[:, row, 1 : length + 1] = torch.from_numpy(
+                    numpy.asarray(vectors, dtype=numpy.float32)
+                )
         self.hits += batch_size - len(missing)
         self.misses += len(missing)
         if missing:
@@ -116,7 +135,9 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
                 length = int(lengths[row])
                 layers[:, row, 1 : length + 1] = torch.stack(computed)[:, position, 1 : length + 1]
                 if self._append:
-                    self._remember(fingerprints[row], id_rows[row, :length], layers[:, row, 1 : length + 1])
+                    self._remember(
+                        fingerprints[row], id_rows[row, :length], layers[:, row, 1 : length + 1]
+                    )
             if self._append and self._cache is not None:
                 self._cache.flush()
         return list(layers), mask

@@ -91,7 +91,9 @@ class BioElmoTokenEmbedder(TokenEmbedder):
             inference_dtype=inference_dtype,
         )
         self._projection = (
-            torch.nn.Linear(self._bioelmo.get_output_dim(), projection_dim) if projection_dim else None
+            torch.nn.Linear(self._bioelmo.get_output_dim(), projection_dim)
+            if projection_dim
+            else None
         )
         self.output_dim = projection_dim or self._bioelmo.get_output_dim()
 
@@ -112,10 +114,15 @@ class BioElmoTokenEmbedder(TokenEmbedder):
     def bilm_activations(
         self, character_ids: torch.Tensor, word_inputs: Optional[torch.Tensor]
     ) -> Tuple[List[torch.Tensor], torch.Tensor]:
-        """The biLM layers (with sentence boundaries) and their mask; `bioelmo_cached` reads them from a file."""
+        """
+        The biLM layers (with sentence boundaries) and their mask; `bioelmo_cached` reads them from
+        a file.
+        """
         return self._bioelmo.bilm_activations(character_ids, word_inputs)
 
-    def forward(self, elmo_tokens: torch.Tensor, word_inputs: Optional[torch.Tensor] = None) -> torch.Tensor:
+    def forward(
+        self, elmo_tokens: torch.Tensor, word_inputs: Optional[torch.Tensor] = None
+    ) -> torch.Tensor:
         """
         `elmo_tokens`: `(batch, timesteps, max_characters)` character ids (more leading dimensions
         are flattened and restored). `word_inputs`: optional `(batch, timesteps)` indices into

@@ -25,7 +25,9 @@ class EntityF1(Metric):
         self._false_positives: Counter = Counter()
         self._false_negatives: Counter = Counter()
 
-    def __call__(self, predicted: Sequence[Sequence[Span]], gold: Sequence[Sequence[Span]]) -> None:  # type: ignore
+    def __call__(  # type: ignore
+        self, predicted: Sequence[Sequence[Span]], gold: Sequence[Sequence[Span]]
+    ) -> None:
         for predicted_spans, gold_spans in zip(predicted, gold):
             predicted_set, gold_set = set(predicted_spans), set(gold_spans)
             for entity_type, _ in predicted_set & gold_set:
@@ -43,15 +45,21 @@ class EntityF1(Metric):
         types = sorted(set(true_positives) | set(false_positives) | set(false_negatives))
         for entity_type in types:
             precision, recall, f1 = _prf(
-                true_positives[entity_type], false_positives[entity_type], false_negatives[entity_type]
+                true_positives[entity_type],
+                false_positives[entity_type],
+                false_negatives[entity_type],
             )
             metrics[f"precision-{entity_type}"] = precision
             metrics[f"recall-{entity_type}"] = recall
             metrics[f"f1-measure-{entity_type}"] = f1
         precision, recall, f1 = _prf(
-            sum(true_positives.values()), sum(false_positives.values()), sum(false_negatives.values())
+            sum(true_positives.values()),
+            sum(false_positives.values()),
+            sum(false_negatives.values()),
         )
-        metrics.update({"precision-overall": precision, "recall-overall": recall, "f1-measure-overall": f1})
+        metrics.update(
+            {"precision-overall": precision, "recall-overall": recall, "f1-measure-overall": f1}
+        )
         if reset:
             self.reset()
         return metrics
@@ -60,4 +68,3 @@ class EntityF1(Metric):
         self._true_positives = Counter()
         self._false_positives = Counter()
         self._false_negatives = Counter()
-

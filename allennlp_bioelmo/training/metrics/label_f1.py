@@ -51,8 +51,14 @@ class LabelF1(Metric):
             sum(false_positives[label] for label in positive),
             sum(false_negatives[label] for label in positive),
         )
-        metrics.update({"micro-precision": precision, "micro-recall": recall, "micro-f1": f1,
-                        "macro-f1": sum(f1s) / len(f1s) if f1s else 0.0})
+        metrics.update(
+            {
+                "micro-precision": precision,
+                "micro-recall": recall,
+                "micro-f1": f1,
+                "macro-f1": sum(f1s) / len(f1s) if f1s else 0.0,
+            }
+        )
         if reset:
             self.reset()
         return metrics
@@ -74,7 +80,15 @@ def sum_over_workers(counters: List[Counter]) -> List[Counter]:
 
 
 def _prf(true_positives: int, false_positives: int, false_negatives: int):
-    precision = true_positives / (true_positives + false_positives) if true_positives + false_positives else 0.0
-    recall = true_positives / (true_positives + false_negatives) if true_positives + false_negatives else 0.0
+    precision = (
+        true_positives / (true_positives + false_positives)
+        if true_positives + false_positives
+        else 0.0
+    )
+    recall = (
+        true_positives / (true_positives + false_negatives)
+        if true_positives + false_negatives
+        else 0.0
+    )
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1

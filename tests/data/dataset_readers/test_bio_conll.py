@@ -44,7 +44,10 @@ def test_reads_the_bundled_ncbi_fixture():
 
 
 def test_docstart_crlf_space_separated_and_extra_columns(tmp_path):
-    text = "-DOCSTART- -X- O O\r\n\r\nIL-2 NN B-NP B-protein\r\ngene NN I-NP I-protein\r\n\r\nok NN O O\r\n"
+    text = (
+        "-DOCSTART- -X- O O\r\n\r\nIL-2 NN B-NP B-protein\r\ngene NN I-NP I-protein\r\n\r\n"
+        "ok NN O O\r\n"
+    )
     instances = read(write(tmp_path, text))
     assert [[t.text for t in i["tokens"].tokens] for i in instances] == [["IL-2", "gene"], ["ok"]]
     assert tags_of(instances) == [["B-protein", "I-protein"], ["O"]]
@@ -57,16 +60,26 @@ def test_configurable_tag_column(tmp_path):
 
 def test_iob1_and_iobes_inputs_become_bio_or_bioul(tmp_path):
     iob1 = "a I-X\nb I-X\nc B-X\nd O\ne I-Y\n"
-    assert tags_of(read(write(tmp_path, iob1), input_scheme="IOB1")) == [["B-X", "I-X", "B-X", "O", "B-Y"]]
-    assert tags_of(read(write(tmp_path, iob1), output_scheme="BIOUL")) == [["B-X", "L-X", "U-X", "O", "U-Y"]]
+    assert tags_of(read(write(tmp_path, iob1), input_scheme="IOB1")) == [
+        ["B-X", "I-X", "B-X", "O", "B-Y"]
+    ]
+    assert tags_of(read(write(tmp_path, iob1), output_scheme="BIOUL")) == [
+        ["B-X", "L-X", "U-X", "O", "U-Y"]
+    ]
     iobes = "a S-X\nb B-Y\nc E-Y\nd O\n"
-    assert tags_of(read(write(tmp_path, iobes), input_scheme="IOBES")) == [["B-X", "B-Y", "I-Y", "O"]]
-    assert tags_of(read(write(tmp_path, iobes), output_scheme="BIOUL")) == [["U-X", "B-Y", "L-Y", "O"]]
+    assert tags_of(read(write(tmp_path, iobes), input_scheme="IOBES")) == [
+        ["B-X", "B-Y", "I-Y", "O"]
+    ]
+    assert tags_of(read(write(tmp_path, iobes), output_scheme="BIOUL")) == [
+        ["U-X", "B-Y", "L-Y", "O"]
+    ]
 
 
 def test_entity_type_filter_and_renaming(tmp_path):
     text = "a B-Chemical\nb B-Disease\nc I-Disease\n"
-    instances = read(write(tmp_path, text), entity_types=["Disease"], rename_types={"Disease": "DIS"})
+    instances = read(
+        write(tmp_path, text), entity_types=["Disease"], rename_types={"Disease": "DIS"}
+    )
     assert tags_of(instances) == [["O", "B-DIS", "I-DIS"]]
 
 
@@ -75,7 +88,11 @@ def test_entity_type_filter_and_renaming(tmp_path):
     [
         ("a\tO\nb\tO\tx\n", {}, "line 2: expected 2 columns like the first token line, found 3"),
         ("a O\nb\n", {}, "line 2: expected at least 2 columns"),
-        ("x O\n\na O\nb I-X\n", {"input_scheme": "BIO"}, "line 3: sentence starting here: tag 'I-X' at position 2 does not continue"),
+        (
+            "x O\n\na O\nb I-X\n",
+            {"input_scheme": "BIO"},
+            "line 3: sentence starting here: tag 'I-X' at position 2 does not continue",
+        ),
         ("a S-X\n", {"input_scheme": "BIO"}, "line 1: .*tag 'S-X' is not in the BIO scheme"),
         ("a Disease\n", {}, "line 1: .*neither 'O' nor PREFIX-TYPE"),
         ("", {}, "the file is empty"),

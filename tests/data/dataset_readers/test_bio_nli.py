@@ -11,8 +11,18 @@ SAMPLE = os.path.join(FIXTURES, "data", "mednli", "sample.jsonl")
 
 def test_mednli_format():
     instances = list(BioNliDatasetReader().read(SAMPLE))
-    assert [i["label"].label for i in instances] == ["entailment", "contradiction", "neutral", "entailment"]
-    assert [t.text for t in instances[0]["hypothesis"].tokens] == ["Patient", "has", "elevated", "Cr"]
+    assert [i["label"].label for i in instances] == [
+        "entailment",
+        "contradiction",
+        "neutral",
+        "entailment",
+    ]
+    assert [t.text for t in instances[0]["hypothesis"].tokens] == [
+        "Patient",
+        "has",
+        "elevated",
+        "Cr",
+    ]
     assert "1.7" in [t.text for t in instances[0]["premise"].tokens]
     assert instances[1]["metadata"]["id"] == "p2"
 
@@ -20,8 +30,14 @@ def test_mednli_format():
 @pytest.mark.parametrize(
     "content, message",
     [
-        ('{"sentence1": "a", "gold_label": "neutral"}\n', "line 1: missing or non-string \\['sentence2'\\]"),
-        ('{"sentence1": "a", "sentence2": "b", "gold_label": "maybe"}\n', "line 1: gold_label 'maybe' is not one of"),
+        (
+            '{"sentence1": "a", "gold_label": "neutral"}\n',
+            "line 1: missing or non-string \\['sentence2'\\]",
+        ),
+        (
+            '{"sentence1": "a", "sentence2": "b", "gold_label": "maybe"}\n',
+            "line 1: gold_label 'maybe' is not one of",
+        ),
         ('\n{"sentence1": "a", "sentence2": "b"\n', "line 2: not valid JSON"),
         ("", "the file is empty"),
     ],

@@ -25,7 +25,13 @@ def entities(instance):
 def test_sample_documents_sentences_and_every_mention_placed():
     reader = BioPubtatorDatasetReader()
     instances = list(reader.read(SAMPLE))
-    assert [i["metadata"]["document_id"] for i in instances] == ["1001", "1001", "1001", "1002", "1002"]
+    assert [i["metadata"]["document_id"] for i in instances] == [
+        "1001",
+        "1001",
+        "1001",
+        "1002",
+        "1002",
+    ]
     assert entities(instances[0]) == [("Gene", "BRCA1"), ("Disease", "breast cancer")]
     assert entities(instances[1]) == [("Chemical", "Cisplatin"), ("Disease", "nephrotoxicity")]
     # a mention ending inside a word ("hypothyroidismlike") gets a token of its own
@@ -38,14 +44,19 @@ def test_sample_documents_sentences_and_every_mention_placed():
 
 def test_offsets_point_into_the_document_text():
     instance = list(BioPubtatorDatasetReader().read(SAMPLE))[1]
-    text = ("BRCA1 mutations and breast cancer. Cisplatin-induced nephrotoxicity was seen in 3 patients. "
-            "Tamoxifen reduced the risk of breast cancer (P < 0.05).")
+    text = (
+        "BRCA1 mutations and breast cancer. Cisplatin-induced nephrotoxicity was seen in 3 "
+        "patients. "
+        "Tamoxifen reduced the risk of breast cancer (P < 0.05)."
+    )
     for word, (start, end) in zip(instance["metadata"]["words"], instance["metadata"]["offsets"]):
         assert text[start:end] == word
 
 
 def test_type_filter_renaming_and_bioul():
-    reader = BioPubtatorDatasetReader(entity_types=["Chemical"], rename_types={"Chemical": "CHEM"}, output_scheme="BIOUL")
+    reader = BioPubtatorDatasetReader(
+        entity_types=["Chemical"], rename_types={"Chemical": "CHEM"}, output_scheme="BIOUL"
+    )
     tags = [tag for i in reader.read(SAMPLE) for tag in i["tags"].labels if tag != "O"]
     assert tags == ["U-CHEM"] * 4
 
@@ -53,8 +64,14 @@ def test_type_filter_renaming_and_bioul():
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("1|t|Shirt.\n1\t0\t5\tShort\tX\n", "line 2: mention text 'Short' differs from the document text at 0-5: 'Shirt'"),
-        ("1|t|Short.\n1\t0\t50\tShort\tX\n", "line 2: mention offsets 0-50 lie beyond document 1's text"),
+        (
+            "1|t|Shirt.\n1\t0\t5\tShort\tX\n",
+            "line 2: mention text 'Short' differs from the document text at 0-5: 'Shirt'",
+        ),
+        (
+            "1|t|Short.\n1\t0\t50\tShort\tX\n",
+            "line 2: mention offsets 0-50 lie beyond document 1's text",
+        ),
         ("1|t|Short.\n1\tzero\t5\tShort\tX\tD1\n", "line 2: unparseable offsets 'zero', '5'"),
         ("1|t|Short.\n1\t0\t5\n", "line 2: expected a mention line"),
         ("1\t0\t5\tShort\tX\n", "line 1: annotation line before any 'pmid|t|title' line"),

@@ -1,4 +1,7 @@
-"""Every reader splits its instances over data-loader workers without dropping or duplicating any."""
+"""
+Every reader splits its instances over data-loader workers without dropping or duplicating any.
+"""
+
 import os
 
 import pytest
@@ -25,8 +28,12 @@ CASES = [
 
 
 def fingerprint(instance):
-    return repr(sorted((name, repr(getattr(field, "metadata", None) or field.human_readable_repr()))
-                       for name, field in instance.fields.items()))
+    return repr(
+        sorted(
+            (name, repr(getattr(field, "metadata", None) or field.human_readable_repr()))
+            for name, field in instance.fields.items()
+        )
+    )
 
 
 @pytest.mark.parametrize("reader_class, path", CASES)

@@ -10,8 +10,23 @@ from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import (
     BioElmoTokenCharactersIndexer,
 )
 
-WORDS = ["BRCA1", "α-helix", "TNFα", "β2-microglobulin", "naïve", "中文", "<S>", "</S>", "a", ".",
-         "x" * 48, "y" * 49, "z" * 120, "ü" * 30, "🧬"]
+WORDS = [
+    "BRCA1",
+    "α-helix",
+    "TNFα",
+    "β2-microglobulin",
+    "naïve",
+    "中文",
+    "<S>",
+    "</S>",
+    "a",
+    ".",
+    "x" * 48,
+    "y" * 49,
+    "z" * 120,
+    "ü" * 30,
+    "🧬",
+]
 
 
 def _padded(indexer, words):
@@ -32,7 +47,9 @@ def test_tokens_to_add_identical_to_allennlp():
     ours = BioElmoTokenCharactersIndexer(tokens_to_add=extra)
     theirs = ELMoTokenCharactersIndexer(tokens_to_add=extra)
     tokens = [Token(w) for w in ["<<", "gene", ">>"]]
-    assert ours.tokens_to_indices(tokens, Vocabulary()) == theirs.tokens_to_indices(tokens, Vocabulary())
+    assert ours.tokens_to_indices(tokens, Vocabulary()) == theirs.tokens_to_indices(
+        tokens, Vocabulary()
+    )
     assert ours.tokens_to_indices(tokens, Vocabulary())["elmo_tokens"][0][:3] == [259, 2, 260]
 
 

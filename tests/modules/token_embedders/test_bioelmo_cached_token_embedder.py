@@ -6,7 +6,10 @@ import torch
 from allennlp.common.checks import ConfigurationError
 
 from allennlp_bioelmo.commands.bioelmo_embed import embed_file
-from allennlp_bioelmo.modules.token_embedders import BioElmoCachedTokenEmbedder, BioElmoTokenEmbedder
+from allennlp_bioelmo.modules.token_embedders import (
+    BioElmoCachedTokenEmbedder,
+    BioElmoTokenEmbedder,
+)
 from tests.commands.cli import NER_CONFIG, allennlp_in_process
 from tests.conftest import TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS
 from tests.modules.bilm_test_utils import SENTENCES, char_ids
@@ -25,7 +28,9 @@ def cache_file(tmp_path):
 
 def test_hits_and_misses_give_the_on_the_fly_vectors(cache_file):
     plain = BioElmoTokenEmbedder(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, dropout=0.0)
-    cached = BioElmoCachedTokenEmbedder(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, cache_file=cache_file, dropout=0.0)
+    cached = BioElmoCachedTokenEmbedder(
+        TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, cache_file=cache_file, dropout=0.0
+    )
     with torch.no_grad():
         for batch in (CACHED, SENTENCES):  # all cached; some missing (and an empty row)
             assert float((plain(char_ids(batch)) - cached(char_ids(batch))).abs().max()) <= 1e-5
@@ -33,8 +38,13 @@ def test_hits_and_misses_give_the_on_the_fly_vectors(cache_file):
 
 
 def test_append_to_cache(cache_file):
-    cached = BioElmoCachedTokenEmbedder(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, cache_file=cache_file,
-                                        append_to_cache=True, dropout=0.0)
+    cached = BioElmoCachedTokenEmbedder(
+        TEST_BILM_OPTIONS,
+        TEST_BILM_WEIGHTS,
+        cache_file=cache_file,
+        append_to_cache=True,
+        dropout=0.0,
+    )
     new = [["entirely", "new", "sentence"]]
     with torch.no_grad():
         first = cached(char_ids(new))
@@ -48,12 +58,16 @@ def test_append_to_cache(cache_file):
 
 def test_incompatible_settings(cache_file, tmp_path):
     with pytest.raises(ConfigurationError, match="cannot use requires_grad"):
-        BioElmoCachedTokenEmbedder(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, cache_file=cache_file, requires_grad=True)
+        BioElmoCachedTokenEmbedder(
+            TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, cache_file=cache_file, requires_grad=True
+        )
     top = tmp_path / "top.hdf5"
     source = tmp_path / "s.txt"
     source.write_text("p53\n")
     embed_file(str(source), str(top), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, layers="top")
-    with pytest.raises(ConfigurationError, match="holds 'top' vectors; bioelmo_cached needs every layer"):
+    with pytest.raises(
+        ConfigurationError, match="holds 'top' vectors; bioelmo_cached needs every layer"
+    ):
         BioElmoCachedTokenEmbedder(TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, cache_file=str(top))
 
 
@@ -82,6 +96,10 @@ def test_training_from_the_cache_gives_the_same_losses(tmp_path, monkeypatch):
         allennlp_in_process("train", NER_CONFIG, "-s", str(out))
         config = json.loads((out / "config.json").read_text())
         assert config["model"]["text_field_embedder"]["token_embedders"]["elmo"]["type"] == (
-            "bioelmo_cached" if cache_variable else "bioelmo")
-        losses[name] = [json.loads((out / f"metrics_epoch_{e}.json").read_text())["training_loss"] for e in range(3)]
+            "bioelmo_cached" if cache_variable else "bioelmo"
+        )
+        losses[name] = [
+            json.loads((out / f"metrics_epoch_{e}.json").read_text())["training_loss"]
+            for e in range(3)
+        ]
     assert losses["cached"] == pytest.approx(losses["on_the_fly"], rel=1e-4)

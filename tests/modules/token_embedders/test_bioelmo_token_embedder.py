@@ -43,7 +43,12 @@ def test_drop_in_for_elmo_token_embedder(files, extra):
 
 def test_built_from_the_same_params_as_elmo_token_embedder(files):
     options_file, weight_file = files
-    params = {"options_file": options_file, "weight_file": weight_file, "dropout": 0.0, "projection_dim": 7}
+    params = {
+        "options_file": options_file,
+        "weight_file": weight_file,
+        "dropout": 0.0,
+        "projection_dim": 7,
+    }
     ours = TokenEmbedder.from_params(Params({"type": "bioelmo", **params}))
     assert isinstance(ours, BioElmoTokenEmbedder) and ours.get_output_dim() == 7
     assert ours(char_ids(SENTENCES)).shape == (5, 9, 7)
@@ -63,14 +68,18 @@ def test_paper_mix_top_average_concat(files):
         "paper": (sum(per_layer) / 3, {}),  # softmax of equal initial weights, no gamma, no norm
     }
     for mode, (expected, extra) in cases.items():
-        embedder = BioElmoTokenEmbedder(options_file, weight_file, dropout=0.0, layer_mix=mode, **extra)
+        embedder = BioElmoTokenEmbedder(
+            options_file, weight_file, dropout=0.0, layer_mix=mode, **extra
+        )
         assert embedder.get_output_dim() == width
         with torch.no_grad():
             assert max_difference(embedder(ids), expected) <= TOLERANCE, mode
     two = BioElmoTokenEmbedder(options_file, weight_file, layer_mix="concat", layers=[1, 2])
     assert two.get_output_dim() == 64
     paper = BioElmoTokenEmbedder(options_file, weight_file, layer_mix="paper")
-    assert [n for n, p in paper.named_parameters() if p.requires_grad] == ["_bioelmo._mix.layer_weights"]
+    assert [n for n, p in paper.named_parameters() if p.requires_grad] == [
+        "_bioelmo._mix.layer_weights"
+    ]
 
 
 def test_layer_mix_misconfiguration(files):
