@@ -94,3 +94,18 @@ def test_config_trains_predicts_and_evaluates(config, tmp_path):
         str(evaluation),
     )
     assert "loss" in json.loads(evaluation.read_text())
+
+
+@pytest.mark.parametrize("available, expected", [(True, "0"), (False, "-1")])
+def test_configs_use_the_gpu_where_there_is_one(monkeypatch, available, expected):
+    import torch
+    from allennlp.common import Params
+
+    from allennlp_bioelmo.common import config_variables
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: available)
+    assert config_variables.config_variable_defaults(REPOSITORY_ROOT)["CUDA_DEVICE"] == expected
+    for config in CONFIGS:
+        monkeypatch.setenv("CUDA_DEVICE", expected)
+        params = Params.from_file(os.path.join(REPOSITORY_ROOT, config))
+        assert params["trainer"]["cuda_device"] == int(expected), config

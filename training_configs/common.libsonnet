@@ -43,7 +43,7 @@
     num_epochs: epochs,
     validation_metric: metric,
     [if patience != null then 'patience']: patience,
-    cuda_device: -1,
+    cuda_device: $.envInt('CUDA_DEVICE'),  // default: 0 where a GPU is visible, else -1 (CPU)
   },
 
   biLstm(hidden, layers=1, dropout=0.0):: {

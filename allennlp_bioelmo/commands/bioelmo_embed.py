@@ -14,6 +14,7 @@ from allennlp.commands.subcommand import Subcommand
 from allennlp.common.checks import ConfigurationError
 from tqdm import tqdm
 
+from allennlp_bioelmo.common.config_variables import add_cuda_device_argument
 from allennlp_bioelmo.data.bilm_inputs import batch_to_ids, read_sentences
 from allennlp_bioelmo.file_formats.embedding_file import LAYER_OUTPUTS, EmbeddingFileWriter
 from allennlp_bioelmo.modules.bioelmo import BioElmo
@@ -124,7 +125,7 @@ class BioElmoEmbed(Subcommand):
         subparser.add_argument("--options-file", default=os.environ.get("BIOELMO_OPTIONS"))
         subparser.add_argument("--weight-file", default=os.environ.get("BIOELMO_WEIGHTS"))
         subparser.add_argument("--batch-size", type=int, default=64)
-        subparser.add_argument("--cuda-device", type=int, default=-1)
+        add_cuda_device_argument(subparser)
         subparser.add_argument(
             "--layers",
             choices=LAYER_OUTPUTS,

@@ -10,6 +10,7 @@ import os
 
 from allennlp.commands.subcommand import Subcommand
 
+from allennlp_bioelmo.common.config_variables import add_cuda_device_argument
 from allennlp_bioelmo.language_model.training import finetune
 
 
@@ -63,6 +64,7 @@ class BioElmoFinetune(Subcommand):
         subparser.add_argument(
             "--grad-clip", type=float, default=10.0, help="gradient norm clip (0: none)"
         )
+        add_cuda_device_argument(subparser)
         subparser.set_defaults(
             func=lambda args: print(
                 json.dumps(
@@ -85,6 +87,7 @@ class BioElmoFinetune(Subcommand):
                         args.warmup_steps,
                         args.lr_schedule,
                         args.grad_clip,
+                        cuda_device=args.cuda_device,
                     ),
                     indent=2,
                 )

@@ -6,8 +6,10 @@ file (one whitespace-tokenized sentence per line, bilm-tf's data format).
 import argparse
 import os
 
+import torch
 from allennlp.commands.subcommand import Subcommand
 
+from allennlp_bioelmo.common.config_variables import add_cuda_device_argument
 from allennlp_bioelmo.data.bilm_inputs import read_sentences, read_vocabulary_file
 from allennlp_bioelmo.language_model.bilm_language_model import BiLmLanguageModel
 from allennlp_bioelmo.language_model.evaluation import perplexity
@@ -29,11 +31,14 @@ class BioElmoPerplexity(Subcommand):
         subparser.add_argument("text_file")
         subparser.add_argument("--options-file", default=os.environ.get("BIOELMO_OPTIONS"))
         subparser.add_argument("--vocab-file", default=os.environ.get("BIOELMO_VOCAB"))
-        subparser.add_argument("--weight-file", required=True)
+        subparser.add_argument("--weight-file", default=os.environ.get("BIOELMO_WEIGHTS"))
         subparser.add_argument(
-            "--softmax-file", required=True, help="written by bioelmo-convert or bioelmo-finetune"
+            "--softmax-file",
+            default=os.environ.get("BIOELMO_SOFTMAX"),
+            help="written by bioelmo-convert or bioelmo-finetune (default: BIOELMO_SOFTMAX)",
         )
         subparser.add_argument("--batch-size", type=int, default=32)
+        add_cuda_device_argument(subparser)
         subparser.set_defaults(func=_run)
         return subparser
 
@@ -45,6 +50,8 @@ def _run(args: argparse.Namespace) -> None:
         args.weight_file,
         args.softmax_file,
     )
+    if args.cuda_device >= 0:
+        model.to(torch.device(f"cuda:{args.cuda_device}"))
     result = perplexity(model, read_sentences(args.text_file, False), args.batch_size)
     print(
         f"forward perplexity {result['forward']:.2f}  backward perplexity "

@@ -7,6 +7,8 @@ real files by exporting the variable; nothing else changes.
 
 * The biLM files default to BioELMo-small, shipped inside the package (package data, so a wheel
   has them too).
+* `CUDA_DEVICE` (the configs' `trainer.cuda_device`) defaults to the first GPU where torch sees
+  one, and to the CPU (-1) otherwise.
 * The data paths default to the small fixture corpora of the repository the configs come from
   (the source tree of an editable install, or the current directory or one of its parents); a
   reader that opens one of them logs a warning naming the variable to set. Outside a checkout
@@ -56,6 +58,24 @@ DATASETS: Dict[str, Tuple[str, str, str, str]] = {
     "MEDNLI": ("mednli", "sample.jsonl", "sample.jsonl", "sample.jsonl"),
 }
 
+
+def default_cuda_device() -> str:
+    """`"0"` (the first GPU) where torch sees a CUDA device, `"-1"` (the CPU) otherwise."""
+    import torch
+
+    return "0" if torch.cuda.is_available() else "-1"
+
+
+def add_cuda_device_argument(parser) -> None:
+    """`--cuda-device` for a command: default `CUDA_DEVICE`, i.e. the first GPU if there is one."""
+    parser.add_argument(
+        "--cuda-device",
+        type=int,
+        default=int(os.environ.get("CUDA_DEVICE") or default_cuda_device()),
+        help="GPU to run on, -1 for the CPU (default: CUDA_DEVICE, the first GPU if there is one)",
+    )
+
+
 # Variables whose defaults do not depend on where the configs are.
 FIXED_DEFAULTS: Dict[str, str] = {
     **BIOELMO_SMALL_FILES,
@@ -103,7 +123,7 @@ def fixture_data_defaults(repository_root: Optional[str]) -> Dict[str, str]:
 def config_variable_defaults(repository_root: Optional[str] = None) -> Dict[str, str]:
     """Every variable's default, the data paths relative to `repository_root` (found if None)."""
     root = repository_root if repository_root is not None else find_repository_root()
-    return {**FIXED_DEFAULTS, **fixture_data_defaults(root)}
+    return {**FIXED_DEFAULTS, "CUDA_DEVICE": default_cuda_device(), **fixture_data_defaults(root)}
 
 
 def bilm_output_dim(options_file: str) -> Optional[int]:

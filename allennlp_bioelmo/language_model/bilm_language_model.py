@@ -121,12 +121,15 @@ class BiLmLanguageModel(torch.nn.Module):
     # ---- batches ------------------------------------------------------------------------------
 
     def batch(self, sentences: List[List[str]]) -> Dict[str, torch.Tensor]:
-        """Character ids and the forward/backward target ids of whitespace-tokenized sentences."""
+        """
+        Character ids and the forward/backward target ids of whitespace-tokenized sentences, on
+        the model's device.
+        """
         unknown = self.token_to_id["<UNK>"]
         character_ids = batch_to_ids(sentences, self.options.max_characters_per_token)
         width = character_ids.shape[1]
-        # targets per position of the boundary-extended sequence (0 = <S> ... n + 1 = </S>); -1 =
-        # none
+        # targets per position of the boundary-extended sequence (0 = <S> ... n + 1 = </S>),
+        # -1 where there is none
         forward = torch.full((len(sentences), width + 2), -1, dtype=torch.long)
         backward = torch.full((len(sentences), width + 2), -1, dtype=torch.long)
         for row, sentence in enumerate(sentences):
@@ -138,10 +141,11 @@ class BiLmLanguageModel(torch.nn.Module):
             n = len(sentence)
             forward[row, : n + 1] = token_ids[1:]
             backward[row, 1 : n + 2] = token_ids[:-1]
+        device = self.softmax_weight.device
         return {
-            "character_ids": character_ids,
-            "forward_targets": forward,
-            "backward_targets": backward,
+            "character_ids": character_ids.to(device),
+            "forward_targets": forward.to(device),
+            "backward_targets": backward.to(device),
         }
 
     # ---- losses -------------------------------------------------------------------------------
@@ -176,7 +180,7 @@ class BiLmLanguageModel(torch.nn.Module):
                 logits = torch.nn.functional.linear(hidden, self.softmax_weight, self.softmax_bias)
                 nll = torch.nn.functional.cross_entropy(logits, gold, reduction="none")
             result[f"{name}_nll"] = nll.sum()
-            result[f"{name}_tokens"] = torch.tensor(int(chosen.sum()))
+            result[f"{name}_tokens"] = chosen.sum()
         result["loss"] = (result["forward_nll"] + result["backward_nll"]) / (
             result["forward_tokens"] + result["backward_tokens"]
         ).clamp(min=1)

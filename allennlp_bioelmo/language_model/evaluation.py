@@ -15,13 +15,16 @@ def perplexity(
     model: BiLmLanguageModel, sentences: List[List[str]], batch_size: int = 32
 ) -> Dict[str, float]:
     """exp(mean negative log-likelihood per predicted token), full softmax, per direction."""
-    totals = {"forward_nll": 0.0, "backward_nll": 0.0, "forward_tokens": 0, "backward_tokens": 0}
+    keys = ("forward_nll", "backward_nll", "forward_tokens", "backward_tokens")
+    device = model.softmax_weight.device
+    # summed on the model's device in float64 and read once at the end: no host sync per batch
+    sums = torch.zeros(len(keys), dtype=torch.float64, device=device)
     model.eval()
     with torch.no_grad():
         for start in tqdm(range(0, len(sentences), batch_size), desc="perplexity", unit="batch"):
             output = model(**model.batch(sentences[start : start + batch_size]))
-            for key in totals:
-                totals[key] += output[key].item()
+            sums += torch.stack([output[key].double() for key in keys])
+    totals = dict(zip(keys, sums.tolist()))
     return {
         "forward": math.exp(totals["forward_nll"] / totals["forward_tokens"]),
         "backward": math.exp(totals["backward_nll"] / totals["backward_tokens"]),

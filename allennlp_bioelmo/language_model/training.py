@@ -80,21 +80,24 @@ def finetune(
     lr_schedule: str = "constant",
     grad_clip: float = 10.0,
     log_every: int = 50,
+    cuda_device: int = -1,
 ) -> Dict[str, float]:
     """
     Train; the checkpoint `output_dir/checkpoint.th` is written atomically (every
     `checkpoint_every` steps, at the end and when interrupted) and resumed from. Progress goes to
     `output_dir/metrics.jsonl`: the sampled loss, learning rate and tokens/s every `log_every`
     steps, and the full-softmax perplexity of `validation_file` after every epoch (and every
-    `validate_every` steps). `num_samples` 0 trains with the full softmax.
+    `validate_every` steps). `num_samples` 0 trains with the full softmax. `cuda_device` -1 trains
+    on the CPU, otherwise on that GPU.
     """
     os.makedirs(output_dir, exist_ok=True)
-    learning_rate_factor(
-        0, 1, warmup_steps, lr_schedule
-    )  # an unknown schedule fails before any work
+    # an unknown schedule fails before any work
+    learning_rate_factor(0, 1, warmup_steps, lr_schedule)
     torch.manual_seed(seed)
     vocabulary = read_vocabulary_file(vocab_file)
     model = BiLmLanguageModel.from_files(options_file, vocabulary, weight_file, softmax_file)
+    device = torch.device("cpu" if cuda_device < 0 else f"cuda:{cuda_device}")
+    model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     sentences = read_sentences(train_file, False)
     validation = read_sentences(validation_file, False) if validation_file else None
@@ -103,10 +106,10 @@ def finetune(
     log = _MetricsLog(os.path.join(output_dir, "metrics.jsonl"))
     step = 0
     if os.path.exists(checkpoint_path):
-        checkpoint = torch.load(checkpoint_path, weights_only=False)
+        checkpoint = torch.load(checkpoint_path, map_location=device, weights_only=False)
         model.load_state_dict(checkpoint["model"])
         optimizer.load_state_dict(checkpoint["optimizer"])
-        torch.set_rng_state(checkpoint["rng"])
+        torch.set_rng_state(checkpoint["rng"].cpu())
         step = checkpoint["step"]
         print(f"resuming from step {step} ({checkpoint_path})")
 
@@ -121,8 +124,10 @@ def finetune(
             checkpoint_path,
         )
 
+    last_validation: Dict[str, Dict[str, float]] = {}
+
     def validate() -> Dict[str, float]:
-        result = perplexity(model, validation, batch_size)
+        result = last_validation[step] = perplexity(model, validation, batch_size)
         model.train()
         log.write(
             step=step,
@@ -154,7 +159,9 @@ def finetune(
             grad_clip=grad_clip,
         )
     model.train()
-    tokens, window_tokens, window_loss, window_steps = 0, 0, 0.0, 0
+    # the loss stays on the device between log lines: reading it every step would wait for the GPU
+    tokens, window_tokens, window_steps = 0, 0, 0
+    window_loss = torch.zeros((), device=device)
     started = window_started = time.perf_counter()
     progress = tqdm(total=total, initial=step, unit="step", desc="bioelmo-finetune")
     epoch_batches, batches_epoch = None, None
@@ -169,33 +176,35 @@ def finetune(
             factor = learning_rate_factor(step, total, warmup_steps, lr_schedule)
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate * factor
-            output = model(**model.batch(epoch_batches[index]), num_samples=num_samples)
+            batch = epoch_batches[index]
+            output = model(**model.batch(batch), num_samples=num_samples)
             optimizer.zero_grad()
             output["loss"].backward()
             if grad_clip:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
             optimizer.step()
             step += 1
-            predicted = int(output["forward_tokens"]) + int(output["backward_tokens"])
+            predicted = 2 * sum(len(sentence) + 1 for sentence in batch)  # both directions
             tokens += predicted
             window_tokens += predicted
-            window_loss += output["loss"].item()
+            window_loss += output["loss"].detach()
             window_steps += 1
             progress.update(1)
-            progress.set_postfix(
-                loss=f"{output['loss'].item():.3f}",
-                tok_per_s=f"{tokens / (time.perf_counter() - started):.0f}",
-            )
             if step % log_every == 0 or step == total:
                 now = time.perf_counter()
+                loss = window_loss.item() / window_steps
+                progress.set_postfix(
+                    loss=f"{loss:.3f}", tok_per_s=f"{tokens / (now - started):.0f}"
+                )
                 log.write(
                     step=step,
                     epoch=step / per_epoch,
-                    loss=window_loss / window_steps,
+                    loss=loss,
                     learning_rate=learning_rate * factor,
                     tokens_per_second=window_tokens / (now - window_started),
                 )
-                window_tokens, window_loss, window_steps, window_started = 0, 0.0, 0, now
+                window_tokens, window_steps, window_started = 0, 0, now
+                window_loss.zero_()
             if step % checkpoint_every == 0 or step == total:
                 save()
             if validation and (
@@ -215,7 +224,7 @@ def finetune(
     model.save_released_files(output_dir)
     result = {"steps": step, "tokens_per_second": tokens / elapsed if elapsed > 0 else 0.0}
     if validation:
-        final = perplexity(model, validation, batch_size)
+        final = last_validation.get(step) or perplexity(model, validation, batch_size)
         result.update(
             validation_forward_perplexity=final["forward"],
             validation_backward_perplexity=final["backward"],
