@@ -48,12 +48,12 @@ cat > "$WORK/options.input.json" <<'JSON'
 JSON
 
 # The recipe: Adam, peak learning rate 0.002 after a 500-step linear warm-up, linear decay to zero
-# over 3 epochs of 64 sentences a step, sampled softmax with 4,096 distinct log-uniform negatives,
+# over 4 epochs of 64 sentences a step, sampled softmax with 4,096 distinct log-uniform negatives,
 # gradient norm clipped at 1. Held-out perplexity every 600 steps and after every epoch.
 "$ALLENNLP" bioelmo-finetune "$DATA/train.txt" "$WORK" \
     --options-file "$WORK/options.input.json" --vocab-file "$DATA/vocab.txt" \
     --validation-file "$DATA/heldout.txt" --validate-every 600 \
-    --epochs 3 --batch-size 64 --learning-rate 0.002 --warmup-steps 500 --lr-schedule linear \
+    --epochs 4 --batch-size 64 --learning-rate 0.002 --warmup-steps 500 --lr-schedule linear \
     --num-samples 4096 --grad-clip 1.0 --checkpoint-every 50 --seed 13
 
 mkdir -p "$DEST"

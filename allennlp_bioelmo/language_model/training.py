@@ -8,6 +8,8 @@ and an export in the released format. `allennlp bioelmo-finetune` is its command
 import json
 import os
 import random
+import signal
+import threading
 import time
 from typing import Dict, List, Optional
 
@@ -47,6 +49,18 @@ def learning_rate_factor(step: int, total_steps: int, warmup_steps: int, schedul
     raise ValueError(
         f"unknown learning-rate schedule {schedule!r}: expected 'constant' or 'linear'"
     )
+
+
+def _stop_on_sigterm():
+    """Make SIGTERM raise KeyboardInterrupt (main thread only); returns the undo function."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 class _MetricsLog:
@@ -143,10 +157,10 @@ def finetune(
 
     per_epoch = len(_epoch_batches(sentences, batch_size, 0, seed))
     total = min(epochs * per_epoch, max_steps) if max_steps else epochs * per_epoch
-    if step == 0:
+    if step == 0 or step < total:
         log.write(
-            step=0,
-            event="start",
+            step=step,
+            event="start" if step == 0 else "resume",
             train_file=train_file,
             sentences=len(sentences),
             steps=total,
@@ -165,6 +179,8 @@ def finetune(
     started = window_started = time.perf_counter()
     progress = tqdm(total=total, initial=step, unit="step", desc="bioelmo-finetune")
     epoch_batches, batches_epoch = None, None
+    # `kill` (SIGTERM) stops training like Ctrl-C does: the finished steps are saved first.
+    restore_sigterm = _stop_on_sigterm()
     try:
         while step < total:
             epoch, index = divmod(step, per_epoch)
@@ -218,6 +234,8 @@ def finetune(
         progress.close()
         print(f"interrupted: checkpoint at step {step} saved to {checkpoint_path}; rerun to resume")
         raise
+    finally:
+        restore_sigterm()
     progress.close()
     elapsed = time.perf_counter() - started
 
