@@ -20,25 +20,13 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import (
-    BioElmoCharacterMapper,
-)  # noqa: E402
-from allennlp_bioelmo.modules.bilm import BiLm  # noqa: E402
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions  # noqa: E402
-from real_corpus import column_file_sentences  # noqa: E402
-from allennlp_bioelmo.testing.bilm_fixtures import (  # noqa: E402
-    FULL_BIOELMO_OPTIONS,
-    write_bilm_fixture,
-)
+from allennlp_bioelmo.data.bilm_inputs import batch_to_ids
+from allennlp_bioelmo.modules.bilm import BiLm
+from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.testing.bilm_fixtures import FULL_BIOELMO_OPTIONS, write_bilm_fixture
+from real_corpus import SHARED, column_file_sentences
 
-SHARED_CORPUS = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-    "..",
-    "shared",
-    "data",
-    "ncbi-disease",
-    "train.txt",
-)
+SHARED_CORPUS = os.path.join(SHARED, "ncbi-disease", "train.txt")
 
 
 def corpus_sentences(rng: random.Random):
@@ -58,13 +46,9 @@ def corpus_sentences(rng: random.Random):
     ], "random words"
 
 
-def random_batch(batch_size: int, rng: random.Random, mapper: BioElmoCharacterMapper, sentences):
+def random_batch(batch_size: int, rng: random.Random, sentences):
     chosen = [rng.choice(sentences) for _ in range(batch_size)]
-    ids = torch.zeros(batch_size, max(len(s) for s in chosen), 50, dtype=torch.long)
-    for row, sentence in enumerate(chosen):
-        for col, word in enumerate(sentence):
-            ids[row, col] = torch.tensor(mapper.convert_word_to_char_ids(word))
-    return ids, sum(len(s) for s in chosen)
+    return batch_to_ids(chosen), sum(len(s) for s in chosen)
 
 
 def gemm_rate(threads: int) -> float:
@@ -124,15 +108,12 @@ def main() -> None:
         reference._elmo_lstm.reset_states()  # stateless, like ours by default
         return reference(ids)
 
-    mapper = BioElmoCharacterMapper()
     rng = random.Random(0)
     sentences, source = corpus_sentences(rng)
     print(f"sentences: {source}, 10-40 tokens")
     with torch.no_grad():
         for batch_size in args.batch_sizes:
-            batches = [
-                random_batch(batch_size, rng, mapper, sentences) for _ in range(args.batches)
-            ]
+            batches = [random_batch(batch_size, rng, sentences) for _ in range(args.batches)]
             ours_tps = time_tokens_per_second(ours, batches)
             bf16_tps = time_tokens_per_second(ours_bf16, batches)
             ids = batches[0][0]

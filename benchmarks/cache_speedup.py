@@ -1,13 +1,13 @@
 """
 Seconds per epoch of frozen-BioELMo NER models computing the biLM on the fly versus reading it from
-a `bioelmo-embed` cache (embedder `bioelmo_cached`), in the same run, with the bundled small biLM
+a `bioelmo-embed` cache (embedder `bioelmo_cached`), in the same run, with BioELMo-small
 and with a full-size random BioELMo; for the paper's probe (training_configs/probing/bc2gm_mlp_crf)
 and for the biLSTM-CRF (training_configs/ner/ncbi_disease).
 
     python benchmarks/cache_speedup.py [--sentences 1000] [--full-sentences 300] [--epochs 2]
 
-Uses NCBI-disease from ../shared/data when present (else the bundled fixture). Prints the cache
-build time, seconds per epoch (training + validation) of each setting and the speed-up.
+Uses NCBI-disease from ../shared/data when present (else the copy in data/ncbi-disease). Prints
+the cache build time, seconds per epoch (training + validation) of each setting and the speed-up.
 """
 
 import argparse
@@ -25,19 +25,12 @@ from allennlp.common import Params  # noqa: E402
 from allennlp.training.callbacks.callback import TrainerCallback  # noqa: E402
 
 from allennlp_bioelmo.commands.bioelmo_embed import embed_file  # noqa: E402
-from allennlp_bioelmo.common.config_variables import (
-    CONFIG_VARIABLE_DEFAULTS,
-    FIXTURES,
-    REPOSITORY_ROOT,
-)  # noqa: E402
-from allennlp_bioelmo.testing.bilm_fixtures import (
-    FULL_BIOELMO_OPTIONS,
-    write_bilm_fixture,
-)  # noqa: E402
+from allennlp_bioelmo.common.config_variables import BIOELMO_SMALL_FILES
+from allennlp_bioelmo.testing.bilm_fixtures import FULL_BIOELMO_OPTIONS, write_bilm_fixture
+from real_corpus import ROOT as REPOSITORY_ROOT
+from real_corpus import SHARED
 
-SHARED_TRAIN = os.path.join(
-    os.path.dirname(REPOSITORY_ROOT), "shared", "data", "ncbi-disease", "train.txt"
-)
+SHARED_TRAIN = os.path.join(SHARED, "ncbi-disease", "train.txt")
 CONFIGS = {  # config -> the prefix of its data variables
     "probing/bc2gm_mlp_crf": "BC2GM",
     "ner/ncbi_disease": "NCBI_DISEASE",
@@ -130,7 +123,7 @@ def main():
     source = (
         SHARED_TRAIN
         if os.path.exists(SHARED_TRAIN)
-        else os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt")
+        else os.path.join(REPOSITORY_ROOT, "data", "ncbi-disease", "train.txt")
     )
     blocks = read_blocks(source)
     print(f"corpus: {source}; {args.epochs} epochs per setting; 2 threads")
@@ -138,9 +131,9 @@ def main():
         small = os.path.join(workdir, "small")
         os.makedirs(small)
         measure(
-            "bundled small biLM",
-            CONFIG_VARIABLE_DEFAULTS["BIOELMO_OPTIONS"],
-            CONFIG_VARIABLE_DEFAULTS["BIOELMO_WEIGHTS"],
+            "BioELMo-small",
+            BIOELMO_SMALL_FILES["BIOELMO_OPTIONS"],
+            BIOELMO_SMALL_FILES["BIOELMO_WEIGHTS"],
             blocks[: args.sentences],
             args.epochs,
             small,

@@ -19,19 +19,12 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from allennlp_bioelmo.common.config_variables import (
-    CONFIG_VARIABLE_DEFAULTS,
-    FIXTURES,
-)  # noqa: E402
-from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import (
-    BioElmoCharacterMapper,
-)  # noqa: E402
-from allennlp_bioelmo.modules.token_embedders import BioElmoTokenEmbedder  # noqa: E402
-from real_corpus import column_file_sentences  # noqa: E402
+from allennlp_bioelmo.common.config_variables import BIOELMO_SMALL_FILES
+from allennlp_bioelmo.data.bilm_inputs import batch_to_ids
+from allennlp_bioelmo.modules.token_embedders import BioElmoTokenEmbedder
+from real_corpus import ROOT, SHARED, column_file_sentences
 
-SHARED_TEST = os.path.join(
-    os.path.dirname(FIXTURES), "..", "shared", "data", "ncbi-disease", "test.txt"
-)
+SHARED_TEST = os.path.join(SHARED, "ncbi-disease", "test.txt")
 
 
 def read_sentences(path: str, limit: int):
@@ -44,18 +37,17 @@ def read_sentences(path: str, limit: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--options-file", default=CONFIG_VARIABLE_DEFAULTS["BIOELMO_OPTIONS"])
-    parser.add_argument("--weight-file", default=CONFIG_VARIABLE_DEFAULTS["BIOELMO_WEIGHTS"])
+    parser.add_argument("--options-file", default=BIOELMO_SMALL_FILES["BIOELMO_OPTIONS"])
+    parser.add_argument("--weight-file", default=BIOELMO_SMALL_FILES["BIOELMO_WEIGHTS"])
     parser.add_argument("--text-file", default=None)
     parser.add_argument("--sentences", type=int, default=200)
     args = parser.parse_args()
     text_file = args.text_file or (
         SHARED_TEST
         if os.path.exists(SHARED_TEST)
-        else os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt")
+        else os.path.join(ROOT, "data", "ncbi-disease", "test.txt")
     )
     sentences = read_sentences(text_file, args.sentences)
-    mapper = BioElmoCharacterMapper()
     embedders = {
         "stateful": BioElmoTokenEmbedder(
             args.options_file, args.weight_file, dropout=0.0, layer_mix="concat", stateful=True
@@ -75,7 +67,7 @@ def main() -> None:
     count = 0
     with torch.no_grad():
         for sentence in sentences:
-            ids = torch.tensor([[mapper.convert_word_to_char_ids(w) for w in sentence]])
+            ids = batch_to_ids([sentence])
             vectors = {name: embedder(ids)[0] for name, embedder in embedders.items()}
             for name in ("zero", "warm"):
                 for layer in range(layers):

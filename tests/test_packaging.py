@@ -72,6 +72,7 @@ print(json.dumps({
     "sha256": {k: hashlib.sha256(open(v, "rb").read()).hexdigest() for k, v in files.items()},
     "shape": list(vectors.shape),
     "finite": bool(vectors.isfinite().all()),
+    "data_defaults": sorted(k for k in os.environ if k.endswith("_TRAIN")),
 }))
 """
 
@@ -108,3 +109,4 @@ def test_wheel_installed_elsewhere_finds_and_loads_the_default_bilm(tmp_path):
         with open(shipped, "rb") as handle:
             assert hashlib.sha256(handle.read()).hexdigest() == report["sha256"][name]
     assert report["shape"][:2] == [1, 3] and report["finite"]
+    assert report["data_defaults"] == []  # outside a checkout no fixture corpus is defaulted
