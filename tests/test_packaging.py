@@ -90,7 +90,9 @@ def test_wheel_installed_elsewhere_finds_and_loads_the_default_bilm(tmp_path):
     subprocess.run(pip + ["install", "--no-deps", "--target", str(target), wheel], check=True)
     # -S: no site processing, so neither this checkout nor its editable install is importable;
     # only the wheel (first on the path) and the installed dependencies are.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BIOELMO_")}
+    # a fresh environment: none of the variables this test process's plugin import has set
+    ours = ("BIOELMO_", "CUDA_DEVICE", "_TRAIN", "_DEV", "_TEST", "_EPOCHS")
+    env = {k: v for k, v in os.environ.items() if not any(part in k for part in ours)}
     env["PYTHONPATH"] = os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]])
     result = subprocess.run(
         [sys.executable, "-S", "-c", WHEEL_CHECK],
