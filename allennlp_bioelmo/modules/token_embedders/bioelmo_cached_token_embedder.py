@@ -131,9 +131,10 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
         if missing:
             with torch.no_grad():
                 computed, _ = self.bioelmo.bilm_activations(character_ids[missing], None)
+            computed = torch.stack(computed)  # once, not once per missing sentence
             for position, row in enumerate(missing):
                 length = int(lengths[row])
-                layers[:, row, 1 : length + 1] = torch.stack(computed)[:, position, 1 : length + 1]
+                layers[:, row, 1 : length + 1] = computed[:, position, 1 : length + 1]
                 if self._append:
                     self._remember(
                         fingerprints[row], id_rows[row, :length], layers[:, row, 1 : length + 1]
