@@ -126,7 +126,9 @@ class BiLm(torch.nn.Module):
         ids = batch_to_ids([tokens], self.options.max_characters_per_token, device)
         with torch.no_grad():
             like = self.lstm.layers[0][0].bias
-            _, _, (hidden, memory) = self._run(ids, None, self.lstm.zero_state(1, like))
+            _, _, (hidden, memory) = self._run(
+                ids, None, self.lstm.zero_state(1, like), final_states=True
+            )
         return hidden[:, 0], memory[:, 0]
 
     def _initial_states(self, batch_size: int, like: torch.Tensor) -> State:
@@ -197,8 +199,9 @@ class BiLm(torch.nn.Module):
         `cache_word_vectors`): `(batch, timesteps)` indices into the cached vocabulary, used instead
         of the character ids. Returns `{"activations": [...], "mask": (batch, timesteps + 2)}`.
         """
-        activations, mask, final = self._run(character_ids, word_ids)
-        if self.stateful and self._warm_start_state is None:
+        remember = self.stateful and self._warm_start_state is None
+        activations, mask, final = self._run(character_ids, word_ids, final_states=remember)
+        if remember:
             self._remember_states(final)
         return {"activations": activations, "mask": mask}
 
@@ -207,8 +210,12 @@ class BiLm(torch.nn.Module):
         character_ids: torch.Tensor,
         word_ids: Optional[torch.Tensor] = None,
         initial: Optional[State] = None,
-    ) -> Tuple[List[torch.Tensor], torch.Tensor, State]:
-        """Activations, mask and final states (batch order) from `initial` or the state mode's."""
+        final_states: bool = False,
+    ) -> Tuple[List[torch.Tensor], torch.Tensor, Optional[State]]:
+        """
+        Activations, mask and (with `final_states`, else None) the final states in batch order,
+        starting from `initial` or the state mode's states.
+        """
         if word_ids is not None and self._word_vectors is not None:
             vocab_size = self._word_vectors.shape[0] - 2
             mask = word_ids > 0
@@ -236,9 +243,12 @@ class BiLm(torch.nn.Module):
             initial = self._initial_states(batch_size, token_vectors)
         sorted_initial = (initial[0].index_select(1, order), initial[1].index_select(1, order))
         layer_outputs, final = self.lstm(token_vectors, batch_sizes, sorted_initial)
-        restore = torch.empty_like(order)
-        restore[order] = torch.arange(batch_size, device=order.device)
-        final = (final[0].index_select(1, restore), final[1].index_select(1, restore))
+        if final_states:  # only stateful runs and warm starts need them, in batch order
+            restore = torch.empty_like(order)
+            restore[order] = torch.arange(batch_size, device=order.device)
+            final = (final[0].index_select(1, restore), final[1].index_select(1, restore))
+        else:
+            final = None
 
         activations = []
         width = self.options.output_dim
