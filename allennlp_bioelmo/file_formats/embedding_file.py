@@ -11,7 +11,8 @@ command (so downstream code written for it reads ours):
 `EmbeddingFileWriter` makes writing resumable: finished batches go to part files in
 `<output>.parts/`, each written to a temporary name and renamed, so a part is whole or absent
 after any interruption (Ctrl-C or kill -9); a rerun skips sentences already in parts, and the
-final merge writes `<output>` the same way.
+final merge writes `<output>` the same way. Every writer (one per worker of a distributed run)
+numbers its own parts, `part-r<rank>-<number>.hdf5`, so workers sharing the folder never collide.
 """
 
 import glob
@@ -29,12 +30,13 @@ LAYER_OUTPUTS = ("all", "top", "average")
 class EmbeddingFileWriter:
     """Writes an embedding file through atomic part files and a final atomic merge (see above)."""
 
-    def __init__(self, output_file: str) -> None:
+    def __init__(self, output_file: str, rank: int = 0) -> None:
         self.output_file = output_file
         self.parts_dir = output_file + ".parts"
+        self.rank = rank
 
-    def _parts(self):
-        return sorted(glob.glob(os.path.join(self.parts_dir, "part-*.hdf5")))
+    def _parts(self, pattern: str = "part-*.hdf5"):
+        return sorted(glob.glob(os.path.join(self.parts_dir, pattern)))
 
     def finished_keys(self) -> Set[str]:
         """Keys of the sentences already written by an earlier (interrupted) run."""
@@ -45,11 +47,12 @@ class EmbeddingFileWriter:
         return keys
 
     def write_part(self, arrays: Dict[str, numpy.ndarray]) -> None:
-        """Write `arrays` (dataset name -> vectors) as the next part file, atomically."""
+        """Write `arrays` (dataset name -> vectors) as this writer's next part file, atomically."""
         os.makedirs(self.parts_dir, exist_ok=True)
-        parts = self._parts()
-        number = int(os.path.basename(parts[-1])[5:-5]) + 1 if parts else 0
-        final = os.path.join(self.parts_dir, f"part-{number:06d}.hdf5")
+        prefix = f"part-r{self.rank:05d}-"
+        own = self._parts(prefix + "*.hdf5")
+        number = int(os.path.basename(own[-1])[len(prefix) : -5]) + 1 if own else 0
+        final = os.path.join(self.parts_dir, f"{prefix}{number:06d}.hdf5")
         temporary = final + ".partial"
         with h5py.File(temporary, "w") as handle:
             for key, array in arrays.items():
@@ -57,7 +60,7 @@ class EmbeddingFileWriter:
         os.replace(temporary, final)
 
     def merge(self, sentence_to_index: Dict[str, str], attributes: Dict[str, object]) -> None:
-        """Write the output file from all parts (atomically), then remove the parts."""
+        """Write the output file from all workers' parts (atomically), then remove the parts."""
         temporary = self.output_file + ".partial"
         with h5py.File(temporary, "w") as output:
             for part in self._parts():

@@ -9,9 +9,10 @@ import numpy
 import pytest
 import torch
 
-from allennlp_bioelmo.commands.bioelmo_embed import embed_file
+from allennlp_bioelmo.commands.bioelmo_embed import embed_file, shard_batches
 from tests import REPOSITORY_ROOT
 from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError
+from allennlp_bioelmo.file_formats.embedding_file import EmbeddingFileWriter
 from allennlp_bioelmo.modules.bilm import BiLm
 from tests.commands.cli import ALLENNLP
 from tests.conftest import TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS
@@ -153,3 +154,74 @@ def test_resumes_after_kill_minus_9_without_rewriting_or_corrupting(tmp_path):
             if key != "sentence_to_index":
                 numpy.testing.assert_allclose(got[key][...], want[key][...], atol=1e-5)
         assert got["sentence_to_index"][0] == want["sentence_to_index"][0]
+
+
+def test_shards_cover_every_batch_once_and_keep_batches_whole():
+    lengths = [3, 9, 1, 9, 4, 4, 7, 2, 8, 5, 6]
+    single = shard_batches(lengths, batch_size=3)
+    assert single == [[1, 3, 8], [6, 10, 9], [4, 5, 0], [7, 2]]  # longest first, stable ties
+    for world_size in (2, 3, 5):
+        shards = [shard_batches(lengths, 3, world_size, rank) for rank in range(world_size)]
+        assert sorted(batch for shard in shards for batch in shard) == sorted(single)
+
+
+def _read_embedding_file(path):
+    with h5py.File(path, "r") as handle:
+        arrays = {key: handle[key][...] for key in handle}
+        return arrays, dict(handle.attrs)
+
+
+def test_two_gloo_workers_write_the_single_process_file_and_a_rerun_skips_finished_batches(
+    tmp_path,
+):
+    rng = numpy.random.default_rng(1)
+    words = ["gene", "BRCA1", "p53", "of", "the", "tumour", "IL-2", "cells", "("]
+    lines = [" ".join(rng.choice(words, size=rng.integers(1, 20))) for _ in range(41)]
+    source = tmp_path / "sentences.txt"
+    source.write_text("\n".join(lines) + "\n")
+    single = tmp_path / "single.hdf5"
+    embed_file(str(source), str(single), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS, batch_size=4)
+    want, want_attributes = _read_embedding_file(single)
+
+    # Worker 1 had finished its first batch before it was killed: its part file is there.
+    output = tmp_path / "distributed.hdf5"
+    finished = shard_batches([len(line.split()) for line in lines], 4, 2, 1)[0]
+    EmbeddingFileWriter(str(output), rank=1).write_part({str(i): want[str(i)] for i in finished})
+
+    command = [
+        os.path.join(os.path.dirname(ALLENNLP), "torchrun"),
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        ALLENNLP,
+        "bioelmo-embed",
+        str(source),
+        str(output),
+        "--batch-size",
+        "4",
+        "--cuda-device",
+        "-1",
+        "--options-file",
+        TEST_BILM_OPTIONS,
+        "--weight-file",
+        TEST_BILM_WEIGHTS,
+    ]
+    result = subprocess.run(
+        command,
+        cwd=REPOSITORY_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    # 11 batches of 4 and 1 (41 sentences): worker 0 has 6 batches, worker 1 has 5, one done
+    assert "embedded 21 sentences (worker 0 of 2)" in result.stdout
+    assert "resuming (worker 1 of 2): 4 of 41 sentences already embedded" in result.stdout
+    assert "embedded 16 sentences (worker 1 of 2)" in result.stdout
+    assert not os.path.exists(str(output) + ".parts")
+    got, got_attributes = _read_embedding_file(output)
+    assert sorted(got) == sorted(want)
+    for key in want:
+        numpy.testing.assert_array_equal(got[key], want[key], err_msg=key)
+    assert got_attributes == want_attributes
