@@ -14,6 +14,7 @@ from allennlp_bioelmo.file_formats.bilm_weights import load_bilm_tf_weights
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions
 from allennlp_bioelmo.modules.character_encoder import CharacterEncoder
 from allennlp_bioelmo.modules.projected_bilstm import ProjectedBiLstm
+from allennlp_bioelmo.modules.token_vector_cache import TokenVectorCache
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class BiLm(torch.nn.Module):
         self._states: Optional[State] = None
         self._warm_start_state: Optional[State] = None
         self._word_vectors: Optional[torch.Tensor] = None
+        self._token_cache: Optional[TokenVectorCache] = None
 
     @classmethod
     def from_files(
@@ -181,15 +183,36 @@ class BiLm(torch.nn.Module):
         self._word_vectors = torch.cat(vectors, dim=0)
         self._word_vectors[0] = 0.0
 
+    def use_token_cache(self, cache: Optional[TokenVectorCache]) -> None:
+        """
+        Take char-CNN vectors from `cache` (filled on first use) where it has them; None stops.
+        Only for a frozen biLM: cached vectors carry no gradient.
+        """
+        self._token_cache = cache
+
+    @property
+    def token_cache(self) -> Optional[TokenVectorCache]:
+        return self._token_cache
+
     # ---- forward ------------------------------------------------------------------------------
 
     def _encode_unique_tokens(self, packed_ids: torch.Tensor) -> torch.Tensor:
         """
         Char CNN for `(tokens, max_characters)` ids, run once per distinct token of the batch
-        (a batch of running text repeats many tokens: "the", "of", punctuation, <S>, </S>).
+        (a batch of running text repeats many tokens: "the", "of", punctuation, <S>, </S>), and
+        only for tokens the token cache (if any) does not hold.
         """
         unique_ids, inverse = torch.unique(packed_ids, dim=0, return_inverse=True)
-        return self.character_encoder(unique_ids.unsqueeze(0)).squeeze(0).index_select(0, inverse)
+
+        def encode(ids: torch.Tensor) -> torch.Tensor:
+            return self.character_encoder(ids.unsqueeze(0)).squeeze(0)
+
+        if self._token_cache is None:
+            vectors = encode(unique_ids)
+        else:
+            dtype = self.character_encoder.char_embedding.weight.dtype
+            vectors = self._token_cache.encode(unique_ids, encode, dtype)
+        return vectors.index_select(0, inverse)
 
     def forward(
         self, character_ids: torch.Tensor, word_ids: Optional[torch.Tensor] = None

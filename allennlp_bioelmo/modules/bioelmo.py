@@ -1,6 +1,6 @@
 """
 `BioElmo`: the counterpart of AllenNLP's `Elmo` module. It owns a `BiLm`, the layer mix, the state
-mode (stateless, stateful or warm start), the word-level char-CNN cache and the inference dtype,
+mode (stateless, stateful or warm start), the char-CNN caches and the inference dtype,
 and turns character ids into one vector per token. The `bioelmo` and `bioelmo_cached` token
 embedders are thin wrappers around it.
 """
@@ -18,6 +18,7 @@ from allennlp_bioelmo.data.bilm_inputs import read_vocabulary_file
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
 from allennlp_bioelmo.modules.bilm import BiLm
 from allennlp_bioelmo.modules.layer_mix import BiLmLayerMix
+from allennlp_bioelmo.modules.token_vector_cache import TokenVectorCache
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,11 @@ class BioElmo(torch.nn.Module, FromParams):
         (indices into this list, 0 = padding) as AllenNLP's ELMo does. Needs a frozen biLM.
     vocab_file : `str`, optional (default = `None`)
         A vocabulary file (the released format, one token per line) whose tokens' char-CNN vectors
-        are precomputed on first use; tokens found there skip the char CNN. Needs a frozen biLM.
+        are kept once computed, up to `vocab_cache_size` tokens (the most recently used), so
+        frequent words skip the char CNN; nothing is computed in advance. Needs a frozen biLM.
+    vocab_cache_size : `int`, optional (default = `100000`)
+        Most `vocab_file` tokens kept at once: 100,000 hold 205 MB of vectors for the released
+        BioELMo's 512-d char CNN, 51 MB for BioELMo-small's 128-d one.
     inference_dtype : `str`, optional (default = `"float32"`)
         `"bfloat16"` runs the frozen biLM in bfloat16 (faster on CPUs with AMX/AVX512-BF16, about
         1e-2 from float32); outputs are float32 either way. Needs a frozen biLM.
@@ -99,6 +104,7 @@ class BioElmo(torch.nn.Module, FromParams):
         warm_start_text: str = DEFAULT_WARM_START_TEXT,
         vocab_to_cache: Optional[List[str]] = None,
         vocab_file: Optional[str] = None,
+        vocab_cache_size: int = 100_000,
         inference_dtype: str = "float32",
     ) -> None:
         super().__init__()
@@ -137,11 +143,15 @@ class BioElmo(torch.nn.Module, FromParams):
         )
         self._dropout = torch.nn.Dropout(dropout)
 
-        self._cached_tokens: Optional[List[str]] = None
-        if vocab_to_cache:
-            self._cached_tokens = list(vocab_to_cache)
-        elif vocab_file:
-            self._cached_tokens = ["@@PADDING@@"] + read_vocabulary_file(vocab_file)
+        self._cached_tokens = list(vocab_to_cache) if vocab_to_cache else None
+        if vocab_file:
+            self._bilm.use_token_cache(
+                TokenVectorCache(
+                    read_vocabulary_file(vocab_file),
+                    self._bilm.options.max_characters_per_token,
+                    vocab_cache_size,
+                )
+            )
         self._word_cache_index: Optional[Dict[bytes, int]] = None
         self._word_cache_ready = False
         self._warm_state_ready = False
@@ -161,6 +171,8 @@ class BioElmo(torch.nn.Module, FromParams):
         # New weights invalidate everything computed from the old ones.
         self._word_cache_ready = False
         self._warm_state_ready = False
+        if self._bilm.token_cache is not None:
+            self._bilm.token_cache.clear()
         return super()._load_from_state_dict(*args, **kwargs)
 
     # ---- states and caches derived from the weights -------------------------------------------
@@ -190,7 +202,7 @@ class BioElmo(torch.nn.Module, FromParams):
 
     def word_ids(self, character_ids: torch.Tensor) -> Optional[torch.Tensor]:
         """
-        Indices into the cached vocabulary (`vocab_to_cache`/`vocab_file`) for every token of
+        Indices into the cached vocabulary (`vocab_to_cache`) for every token of
         `(batch, timesteps, max_characters)` ids, or None if any token is not cached.
         """
         self._prepare()

@@ -48,7 +48,9 @@ class BioElmoTokenEmbedder(TokenEmbedder):
     warm_start_text : `str`, optional (default = a few sentences of PubMed-style prose)
         Whitespace-tokenized warm-up text for `warm_start`.
     vocab_file : `str`, optional (default = `None`)
-        A vocabulary file whose tokens' char-CNN vectors are precomputed on first use.
+        A vocabulary file whose tokens' char-CNN vectors are kept once computed.
+    vocab_cache_size : `int`, optional (default = `100000`)
+        Most `vocab_file` tokens kept at once (the most recently used).
     inference_dtype : `str`, optional (default = `"float32"`)
         `"bfloat16"` runs the frozen biLM in bfloat16; outputs are float32 either way.
 
@@ -71,6 +73,7 @@ class BioElmoTokenEmbedder(TokenEmbedder):
         warm_start: bool = False,
         warm_start_text: str = DEFAULT_WARM_START_TEXT,
         vocab_file: Optional[str] = None,
+        vocab_cache_size: int = 100_000,
         inference_dtype: str = "float32",
     ) -> None:
         super().__init__()
@@ -88,6 +91,7 @@ class BioElmoTokenEmbedder(TokenEmbedder):
             warm_start_text=warm_start_text,
             vocab_to_cache=vocab_to_cache,
             vocab_file=vocab_file,
+            vocab_cache_size=vocab_cache_size,
             inference_dtype=inference_dtype,
         )
         self._projection = (

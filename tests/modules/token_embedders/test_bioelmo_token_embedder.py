@@ -98,17 +98,39 @@ def test_requires_grad_controls_bilm_parameters(files):
     assert all(p.requires_grad for p in tuned.bilm.parameters())
 
 
-def test_vocab_file_cache_gives_identical_vectors(files, tmp_path):
+def test_vocab_file_cache_gives_identical_vectors_and_keeps_only_vocabulary_tokens(files, tmp_path):
     vocab_file = tmp_path / "vocab.txt"
     vocab_file.write_text("\n".join(DEFAULT_VOCABULARY) + "\n", encoding="utf-8")
     in_vocab = [["the", "BRCA1", "gene", "expression"], ["p53", "cancer"]]
     plain = BioElmoTokenEmbedder(*files, dropout=0.0)
     cached = BioElmoTokenEmbedder(*files, dropout=0.0, vocab_file=str(vocab_file))
+    cache = cached.bilm.token_cache
+    assert len(cache) == 0  # nothing computed in advance
+    vocabulary = set(DEFAULT_VOCABULARY)
+    hits = []
     with torch.no_grad():
-        for batch in (in_vocab, SENTENCES):  # all cached / some tokens missing from the cache
+        for batch in (in_vocab, SENTENCES, SENTENCES):  # all, some, then again from the cache
             assert max_difference(plain(char_ids(batch)), cached(char_ids(batch))) <= TOLERANCE
-    assert cached.bioelmo.word_ids(char_ids(in_vocab)) is not None
-    assert cached.bioelmo.word_ids(char_ids(SENTENCES)) is None
+            hits.append(cache.hits)
+    boundaries = {"<S>", "</S>"}
+    seen = {token for sentence in in_vocab + SENTENCES for token in sentence} | boundaries
+    assert len(cache) == len(seen & vocabulary) < len(seen)
+    in_sentences = {token for sentence in SENTENCES for token in sentence} | boundaries
+    assert hits[2] - hits[1] == len(in_sentences & vocabulary)  # every kept token found
+
+
+def test_loading_new_weights_empties_the_vocab_file_cache(files, tmp_path):
+    vocab_file = tmp_path / "vocab.txt"
+    vocab_file.write_text("\n".join(DEFAULT_VOCABULARY) + "\n", encoding="utf-8")
+    cached = BioElmoTokenEmbedder(*files, dropout=0.0, vocab_file=str(vocab_file))
+    other_files = write_sized_fixture(tmp_path / "b", SMALL_OPTIONS, seed=6)
+    other = BioElmoTokenEmbedder(*other_files, dropout=0.0)
+    with torch.no_grad():
+        cached(char_ids([["the", "gene"]]))
+        assert len(cached.bilm.token_cache) > 0
+        cached.load_state_dict(other.state_dict())
+        assert len(cached.bilm.token_cache) == 0
+        assert max_difference(cached(char_ids(SENTENCES)), other(char_ids(SENTENCES))) == 0
 
 
 def test_vocab_to_cache_with_word_inputs_matches_allennlp(files):
