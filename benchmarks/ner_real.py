@@ -19,5 +19,4 @@ if __name__ == "__main__":
         {f"NCBI_DISEASE_{split.upper()}": path for split, path in files.items()},
         ["test_f1-measure-overall", "test_precision-overall", "test_recall-overall"],
         __doc__.splitlines()[1],
-        cache_files=list(files.values()),
     )

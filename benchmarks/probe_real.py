@@ -21,5 +21,4 @@ if __name__ == "__main__":
         ["test_f1-measure-overall", "test_precision-overall", "test_recall-overall"],
         __doc__.splitlines()[1],
         epochs=10,
-        cache_files=list(files.values()),
     )

@@ -4,7 +4,7 @@ training_configs/relation/chemprot_scibert.jsonnet: BioELMo-small against plain 
 (and a random biLM of the same dimensions), the same epochs each (default 20, the config's).
 Prints test micro-F1, macro-F1 and accuracy, seconds per epoch and peak memory.
 
-    python benchmarks/re_real.py [--epochs 20] [--settings bioelmo_small words]
+    python benchmarks/re_real.py [--epochs 20] [--cache] [--settings bioelmo_small words]
 """
 
 import os

@@ -3,13 +3,15 @@ Shared by ner_real.py, probe_real.py and re_real.py: train one of our configs on
 from ../shared/data with
 
 * `bioelmo_small`: BioELMo-small, the biLM shipped in the package (the configs' default);
+* `bioelmo_small_bfloat16`: the same, computed in bfloat16 (`inference_dtype`);
 * `random_bilm`: a biLM of exactly BioELMo-small's dimensions with the weights it had before
   training (the control that separates pre-training from architecture);
 * `words`: plain trainable 100-d word embeddings instead of the biLM;
 
 each in its own process and with the same epochs, and print the test scores, seconds per epoch and
-peak memory. With `--cache` the frozen biLM layers of every sentence are computed once by
-`bioelmo-embed` (same results, much faster epochs; NER column files only).
+peak memory. With `--cache` the frozen biLM layers of every sentence the config's dataset reader
+produces (train, dev and test) are computed once by `bioelmo-embed` (same results, much faster
+epochs).
 """
 
 import argparse
@@ -25,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
 SETTINGS = {
     "bioelmo_small": "BioELMo-small (shipped)",
+    "bioelmo_small_bfloat16": "BioELMo-small, bfloat16 inference",
     "random_bilm": "random biLM, same dimensions",
     "words": "word embeddings (100-d, trained)",
 }
@@ -63,7 +66,23 @@ def random_bilm_like_bioelmo_small(directory: str) -> dict:
     }
 
 
-def run_one(config, env, setting, epochs, extra, cache_files) -> dict:
+def reader_sentences(params) -> list:
+    """The token sequences the config's dataset reader gives the embedder, over all splits."""
+    from allennlp.data import DatasetReader
+    from allennlp.data.fields import TextField
+
+    reader = DatasetReader.from_params(params["dataset_reader"].duplicate())
+    sentences = {}
+    for key in ("train_data_path", "validation_data_path", "test_data_path"):
+        for instance in reader.read(params[key]):
+            for field in instance.fields.values():
+                if isinstance(field, TextField):
+                    tokens = [token.text for token in field.tokens]
+                    sentences[" ".join(tokens)] = tokens
+    return list(sentences.values())
+
+
+def run_one(config, env, setting, epochs, extra, cache) -> dict:
     """Runs in a child process: trains, returns the figures."""
     os.environ.update(env)
     sys.path.insert(0, ROOT)
@@ -74,21 +93,31 @@ def run_one(config, env, setting, epochs, extra, cache_files) -> dict:
     from allennlp.commands.train import train_model
     from allennlp.common import Params
 
+    overrides = _merge({"trainer": {"num_epochs": epochs}}, extra)
+    inference_dtype = "bfloat16" if setting.endswith("_bfloat16") else "float32"
+    if inference_dtype != "float32":
+        embedder = {"token_embedders": {"elmo": {"inference_dtype": inference_dtype}}}
+        overrides = _merge(overrides, {"model": {"text_field_embedder": embedder}})
     cache_seconds = 0.0
-    if cache_files and setting != "words":
+    if cache and setting != "words":
         from allennlp_bioelmo.commands.bioelmo_embed import embed_file
 
-        sentences = os.path.join(work, "sentences.txt")
+        sentences = os.path.join(work, "sentences.jsonl")
         with open(sentences, "w", encoding="utf-8") as handle:
-            for path in cache_files:
-                for sentence in column_file_sentences(path):
-                    handle.write(" ".join(sentence) + "\n")
+            params = Params.from_file(os.path.join(ROOT, config), json.dumps(overrides))
+            for tokens in reader_sentences(params):
+                handle.write(json.dumps({"tokens": tokens}) + "\n")
         start = time.perf_counter()
-        cache = os.path.join(work, "layers.hdf5")
-        embed_file(sentences, cache, os.environ["BIOELMO_OPTIONS"], os.environ["BIOELMO_WEIGHTS"])
+        layers = os.path.join(work, "layers.hdf5")
+        embed_file(
+            sentences,
+            layers,
+            os.environ["BIOELMO_OPTIONS"],
+            os.environ["BIOELMO_WEIGHTS"],
+            inference_dtype=inference_dtype,
+        )
         cache_seconds = time.perf_counter() - start
-        os.environ["BIOELMO_CACHE"] = cache
-    overrides = _merge({"trainer": {"num_epochs": epochs}}, extra)
+        os.environ["BIOELMO_CACHE"] = layers
     params = Params.from_file(os.path.join(ROOT, config), json.dumps(overrides))
     if setting == "words":  # swap the BioELMo indexer and embedder for trainable word embeddings
         settings = params.as_dict()
@@ -123,20 +152,19 @@ def _merge(base: dict, update: dict) -> dict:
     return result
 
 
-def main(config, env, score_keys, description, extra=None, epochs=30, cache_files=None) -> None:
+def main(config, env, score_keys, description, extra=None, epochs=30) -> None:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
     parser.add_argument(
         "--cache",
         action="store_true",
-        help="compute the frozen biLM layers once with bioelmo-embed (NER column files)",
+        help="compute the frozen biLM layers of every sentence once with bioelmo-embed",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    cache = cache_files if args.cache else None
     if args.child:
-        print(json.dumps(run_one(config, env, args.child, args.epochs, extra or {}, cache)))
+        print(json.dumps(run_one(config, env, args.child, args.epochs, extra or {}, args.cache)))
         return
     missing = [
         path for path in env.values() if path.startswith(SHARED) and not os.path.exists(path)
@@ -145,7 +173,8 @@ def main(config, env, score_keys, description, extra=None, epochs=30, cache_file
         sys.exit(
             f"real corpus not available: {missing[0]} (../shared/data sits beside CI clones only)"
         )
-    print(f"{config} on {env[next(iter(env))]}, {args.epochs} epochs, 2 threads")
+    threads = os.environ.get("OMP_NUM_THREADS", os.cpu_count())
+    print(f"{config} on {env[next(iter(env))]}, {args.epochs} epochs, {threads} threads")
     command = [sys.executable, sys.argv[0], "--epochs", str(args.epochs)]
     for setting in args.settings:
         child = subprocess.run(

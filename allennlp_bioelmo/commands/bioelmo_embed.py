@@ -22,7 +22,7 @@ from allennlp_bioelmo.common.config_variables import add_cuda_device_argument
 from allennlp_bioelmo.data.bilm_inputs import batch_to_ids, read_sentences
 from allennlp_bioelmo.file_formats.embedding_file import LAYER_OUTPUTS, EmbeddingFileWriter
 from allennlp_bioelmo.modules.bilm_options import BiLmOptions
-from allennlp_bioelmo.modules.bioelmo import BioElmo
+from allennlp_bioelmo.modules.bioelmo import INFERENCE_DTYPES, BioElmo
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +61,12 @@ def embed_file(
     world_size: int = 1,
     rank: int = 0,
     init_method: str = "env://",
+    inference_dtype: str = "float32",
 ) -> None:
     """
     Embed every sentence of `input_file` into `output_file` (AllenNLP 0.9 `elmo` layout), resumably:
     finished batches are kept as part files, so a rerun after an interruption skips them.
+    `dtype` is what the file stores; `inference_dtype` what the biLM computes in (`BioElmo`'s).
 
     With `world_size > 1` this process is worker `rank` of a `torch.distributed` group (joined
     through `init_method`; `env://` reads `MASTER_ADDR`/`MASTER_PORT` as `torchrun` sets them):
@@ -91,7 +93,7 @@ def embed_file(
     try:
         _embed_shard(
             sentences, writer, options_file, weight_file, batch_size, cuda_device, layers, dtype,
-            warm_start, batches_per_part, world_size, rank,
+            warm_start, batches_per_part, world_size, rank, inference_dtype,
         )  # fmt: skip
         if world_size > 1:
             torch.distributed.barrier()
@@ -118,6 +120,7 @@ def _embed_shard(
     batches_per_part: int,
     world_size: int,
     rank: int,
+    inference_dtype: str,
 ) -> None:
     """This worker's batches, written as part files (see `embed_file`)."""
     done = writer.finished_keys()
@@ -133,7 +136,13 @@ def _embed_shard(
             f"{writer.parts_dir}"
         )
 
-    bioelmo = BioElmo(options_file, weight_file, dropout=0.0, warm_start=warm_start).eval()
+    bioelmo = BioElmo(
+        options_file,
+        weight_file,
+        dropout=0.0,
+        warm_start=warm_start,
+        inference_dtype=inference_dtype,
+    ).eval()
     device = torch.device("cpu" if cuda_device < 0 else f"cuda:{cuda_device}")
     bioelmo.to(device)
     max_characters = bioelmo.bilm.options.max_characters_per_token
@@ -210,6 +219,13 @@ class BioElmoEmbed(Subcommand):
             help="float16 halves the file",
         )
         subparser.add_argument(
+            "--inference-dtype",
+            choices=sorted(INFERENCE_DTYPES) + ["auto"],
+            default="float32",
+            help="what the biLM computes in (bfloat16: faster on CPUs with AMX or AVX512-BF16; "
+            "auto: bfloat16 where the CPU has them)",
+        )
+        subparser.add_argument(
             "--tokenize",
             action="store_true",
             help="lines are raw text: tokenize with the offline bio_regex tokenizer",
@@ -265,4 +281,5 @@ def _run_from_arguments(args: argparse.Namespace) -> None:
         world_size=args.world_size,
         rank=args.rank,
         init_method=args.init_method,
+        inference_dtype=args.inference_dtype,
     )

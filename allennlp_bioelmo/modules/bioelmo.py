@@ -14,6 +14,7 @@ from allennlp.common import FromParams
 from allennlp.common.checks import ConfigurationError
 
 from allennlp_bioelmo.common.config_variables import log_bilm_files
+from allennlp_bioelmo.common.cpu_features import native_bfloat16_flags
 from allennlp_bioelmo.data.bilm_inputs import read_vocabulary_file
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
 from allennlp_bioelmo.modules.bilm import BiLm
@@ -30,6 +31,19 @@ DEFAULT_WARM_START_TEXT = (
 )
 
 INFERENCE_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
+
+
+def choose_inference_dtype(requires_grad: bool) -> str:
+    """`inference_dtype="auto"`: bfloat16 for a frozen biLM on a CPU with native bfloat16."""
+    native = sorted(native_bfloat16_flags())
+    if requires_grad or not native:
+        reason = "the biLM is fine-tuned" if requires_grad else "this CPU has no AMX/AVX512-BF16"
+        logger.info("BioELMo inference in float32 (%s)", reason)
+        return "float32"
+    logger.info(
+        "BioELMo inference in bfloat16: this CPU computes it natively (%s)", ", ".join(native)
+    )
+    return "bfloat16"
 
 
 def token_mask(mask_with_boundaries: torch.Tensor) -> torch.Tensor:
@@ -86,7 +100,9 @@ class BioElmo(torch.nn.Module, FromParams):
         BioELMo's 512-d char CNN, 51 MB for BioELMo-small's 128-d one.
     inference_dtype : `str`, optional (default = `"float32"`)
         `"bfloat16"` runs the frozen biLM in bfloat16 (faster on CPUs with AMX/AVX512-BF16, about
-        1e-2 from float32); outputs are float32 either way. Needs a frozen biLM.
+        1e-2 from float32); `"auto"` chooses bfloat16 where this CPU computes it natively (AMX or
+        AVX512-BF16, read at run time) and float32 elsewhere, and logs the choice. Outputs are
+        float32 either way. Needs a frozen biLM (`"auto"` gives float32 to a fine-tuned one).
     """
 
     def __init__(
@@ -108,11 +124,13 @@ class BioElmo(torch.nn.Module, FromParams):
         inference_dtype: str = "float32",
     ) -> None:
         super().__init__()
-        if inference_dtype not in INFERENCE_DTYPES:
+        if inference_dtype not in INFERENCE_DTYPES and inference_dtype != "auto":
             raise ConfigurationError(
-                f"inference_dtype must be one of {sorted(INFERENCE_DTYPES)}, got "
+                f"inference_dtype must be one of {sorted(INFERENCE_DTYPES) + ['auto']}, got "
                 f"{inference_dtype!r}"
             )
+        if inference_dtype == "auto":
+            inference_dtype = choose_inference_dtype(requires_grad)
         if requires_grad and (vocab_to_cache or vocab_file or inference_dtype != "float32"):
             raise ConfigurationError(
                 "vocab_to_cache, vocab_file and inference_dtype need a frozen biLM (requires_grad "

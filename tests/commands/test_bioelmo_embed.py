@@ -225,3 +225,22 @@ def test_two_gloo_workers_write_the_single_process_file_and_a_rerun_skips_finish
     for key in want:
         numpy.testing.assert_array_equal(got[key], want[key], err_msg=key)
     assert got_attributes == want_attributes
+
+
+def test_bfloat16_inference_stays_near_float32(sentence_file, tmp_path):
+    vectors = {}
+    for inference_dtype in ("float32", "bfloat16"):
+        output = tmp_path / f"{inference_dtype}.hdf5"
+        embed_file(
+            str(sentence_file),
+            str(output),
+            TEST_BILM_OPTIONS,
+            TEST_BILM_WEIGHTS,
+            inference_dtype=inference_dtype,
+        )
+        vectors[inference_dtype], _ = _read_embedding_file(output)
+    for key in map(str, range(len(SENTENCES))):
+        exact, approximate = vectors["float32"][key], vectors["bfloat16"][key]
+        assert approximate.dtype == numpy.float32
+        scale = numpy.abs(exact).max()
+        assert 0 < numpy.abs(approximate - exact).max() <= 0.05 * scale

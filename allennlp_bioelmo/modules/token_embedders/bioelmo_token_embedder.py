@@ -52,7 +52,8 @@ class BioElmoTokenEmbedder(TokenEmbedder):
     vocab_cache_size : `int`, optional (default = `100000`)
         Most `vocab_file` tokens kept at once (the most recently used).
     inference_dtype : `str`, optional (default = `"float32"`)
-        `"bfloat16"` runs the frozen biLM in bfloat16; outputs are float32 either way.
+        `"bfloat16"` runs the frozen biLM in bfloat16, `"auto"` where the CPU computes it natively;
+        outputs are float32 either way.
 
     Every parameter but `projection_dim` is `BioElmo`'s; see there for the details.
     """
