@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: train the NCBI-disease NER config on the real NCBI-disease corpus shipped in
 # data/ncbi-disease with BioELMo-small (the default biLM), print its test F1, then tag raw text.
-# Offline; about 5 minutes on 2 cores. BIOELMO_OPTIONS/BIOELMO_WEIGHTS select another biLM
+# Offline; about 6 minutes on 2 cores. BIOELMO_OPTIONS/BIOELMO_WEIGHTS select another biLM
 # (e.g. the released BioELMo); DEMO_EPOCHS the number of epochs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
