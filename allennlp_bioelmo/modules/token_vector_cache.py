@@ -81,6 +81,9 @@ class TokenVectorCache:
         kept ones from the cache, the others from `encoder` (the char CNN on such ids, producing
         `dtype`).
         """
+        storage = self._storage
+        if storage is not None and (storage.device != unique_ids.device or storage.dtype != dtype):
+            self.clear()  # the biLM moved or changed dtype: the kept vectors are stale
         keys = [row_key(row) for row in unique_ids.cpu().numpy()]
         found = [self._slots.get(key) for key in keys]
         missing = [i for i, slot in enumerate(found) if slot is None]
@@ -92,12 +95,7 @@ class TokenVectorCache:
             kept = [i for i, slot in enumerate(found) if slot is not None]
             for i in kept:
                 self._slots.move_to_end(keys[i])
-            device = unique_ids.device
-            storage = self._storage
-            if storage.device != device or storage.dtype != dtype:
-                # the biLM moved or changed dtype: the kept vectors are stale
-                self.clear()
-                return self.encode(unique_ids, encoder, dtype)
+            device, storage = unique_ids.device, self._storage
             vectors = storage.new_empty((len(keys), storage.shape[1]))
             vectors[torch.tensor(kept, device=device)] = storage.index_select(
                 0, torch.tensor([found[i] for i in kept], device=device)
@@ -115,12 +113,7 @@ class TokenVectorCache:
         new = [i for i in missing if keys[i] in self._eligible][-self.max_size :]
         if not new:
             return
-        if (
-            self._storage is None
-            or self._storage.device != vectors.device
-            or self._storage.dtype != vectors.dtype
-        ):
-            self.clear()
+        if self._storage is None:
             self._storage = vectors.new_empty((min(self.max_size, 1024), vectors.shape[1]))
         slots = []
         for i in new:
