@@ -82,7 +82,7 @@ def reader_sentences(params) -> list:
     return list(sentences.values())
 
 
-def run_one(config, env, setting, epochs, extra, cache) -> dict:
+def run_one(config, env, setting, epochs, cache) -> dict:
     """Runs in a child process: trains, returns the figures."""
     os.environ.update(env)
     sys.path.insert(0, ROOT)
@@ -93,11 +93,14 @@ def run_one(config, env, setting, epochs, extra, cache) -> dict:
     from allennlp.commands.train import train_model
     from allennlp.common import Params
 
-    overrides = _merge({"trainer": {"num_epochs": epochs}}, extra)
+    # Dotted keys: AllenNLP replaces a whole section given as a nested dict, which would drop the
+    # config's own trainer (optimizer, validation metric) and embedder settings.
+    overrides = {"trainer.num_epochs": epochs}
     inference_dtype = "bfloat16" if setting.endswith("_bfloat16") else "float32"
-    if inference_dtype != "float32":
-        embedder = {"token_embedders": {"elmo": {"inference_dtype": inference_dtype}}}
-        overrides = _merge(overrides, {"model": {"text_field_embedder": embedder}})
+    if inference_dtype != "float32" and not cache:  # with a cache, bioelmo-embed takes the dtype
+        overrides["model.text_field_embedder.token_embedders.elmo.inference_dtype"] = (
+            inference_dtype
+        )
     cache_seconds = 0.0
     if cache and setting != "words":
         from allennlp_bioelmo.commands.bioelmo_embed import embed_file
@@ -145,14 +148,7 @@ def run_one(config, env, setting, epochs, extra, cache) -> dict:
     }
 
 
-def _merge(base: dict, update: dict) -> dict:
-    result = dict(base)
-    for key, value in update.items():
-        result[key] = _merge(result.get(key, {}), value) if isinstance(value, dict) else value
-    return result
-
-
-def main(config, env, score_keys, description, extra=None, epochs=30) -> None:
+def main(config, env, score_keys, description, epochs=30) -> None:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
@@ -164,7 +160,7 @@ def main(config, env, score_keys, description, extra=None, epochs=30) -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_one(config, env, args.child, args.epochs, extra or {}, args.cache)))
+        print(json.dumps(run_one(config, env, args.child, args.epochs, args.cache)))
         return
     missing = [
         path for path in env.values() if path.startswith(SHARED) and not os.path.exists(path)

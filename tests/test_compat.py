@@ -54,8 +54,9 @@ def test_archive_loads_without_reading_the_hdf5(tmp_path):
 def test_distributed_training_sees_each_instance_once_and_evaluates_on_test(tmp_path):
     overrides = json.dumps(
         {
+            # dotted: a nested "trainer" would replace the config's whole trainer section
             "distributed": {"cuda_devices": [-1, -1]},
-            "trainer": {"callbacks": [{"type": "record_training_instances"}]},
+            "trainer.callbacks": [{"type": "record_training_instances"}],
         }
     )
     out = tmp_path / "out"

@@ -7,6 +7,7 @@ import logging
 from typing import Dict, List, Optional, Tuple
 
 import torch
+from torch.profiler import record_function
 
 from allennlp_bioelmo.data.bilm_inputs import batch_to_ids
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
@@ -261,11 +262,15 @@ class BiLm(torch.nn.Module):
         packed_ids = ids.index_select(0, order).transpose(0, 1)[time_major_mask]
         batch_sizes = time_major_mask.sum(dim=1).tolist()
 
-        token_vectors = embed(packed_ids)
+        # The labels name the stages in `torch.profiler` traces (benchmarks/bilm_throughput.py
+        # --profile); they cost nothing measurable when no profiler runs.
+        with record_function("BiLm.token_vectors"):
+            token_vectors = embed(packed_ids)
         if initial is None:
             initial = self._initial_states(batch_size, token_vectors)
         sorted_initial = (initial[0].index_select(1, order), initial[1].index_select(1, order))
-        layer_outputs, final = self.lstm(token_vectors, batch_sizes, sorted_initial)
+        with record_function("BiLm.lstm"):
+            layer_outputs, final = self.lstm(token_vectors, batch_sizes, sorted_initial)
         if final_states:  # only stateful runs and warm starts need them, in batch order
             restore = torch.empty_like(order)
             restore[order] = torch.arange(batch_size, device=order.device)
@@ -275,9 +280,10 @@ class BiLm(torch.nn.Module):
 
         activations = []
         width = self.options.output_dim
-        for packed in [torch.cat([token_vectors, token_vectors], dim=-1)] + layer_outputs:
-            padded = packed.new_zeros(timesteps, batch_size, width)
-            padded = padded.index_put((time_major_mask,), packed)
-            unsorted = packed.new_zeros(batch_size, timesteps, width)
-            activations.append(unsorted.index_copy(0, order, padded.transpose(0, 1)))
+        with record_function("BiLm.unpack"):
+            for packed in [torch.cat([token_vectors, token_vectors], dim=-1)] + layer_outputs:
+                padded = packed.new_zeros(timesteps, batch_size, width)
+                padded = padded.index_put((time_major_mask,), packed)
+                unsorted = packed.new_zeros(batch_size, timesteps, width)
+                activations.append(unsorted.index_copy(0, order, padded.transpose(0, 1)))
         return activations, mask, final

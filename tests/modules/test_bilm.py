@@ -89,3 +89,20 @@ def test_full_size_bioelmo_matches_allennlp(tmp_path):
     batch = [SENTENCES[0], SENTENCES[3], [], ["p53"]]
     with torch.no_grad():
         assert_same_layers(ours(char_ids(batch)), theirs(char_ids(batch)))
+
+
+def test_parallel_directions_and_prepacked_kernels_change_nothing_but_speed(bilm_files):
+    """The inference speed-ups (on by default) against the plain recurrence, with 2 threads."""
+    fast, plain = BiLm.from_files(*bilm_files), BiLm.from_files(*bilm_files)
+    plain.lstm.parallel_directions = False
+    for layer in plain.lstm.layers:
+        for direction in layer:
+            direction._recurrent_product.min_rows = 10**9  # never packed
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        with torch.no_grad():
+            for batch in (SENTENCES, [["one"]], SENTENCES[:2]):
+                assert_same_layers(fast(char_ids(batch)), plain(char_ids(batch)))
+    finally:
+        torch.set_num_threads(threads)
