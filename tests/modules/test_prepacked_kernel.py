@@ -63,3 +63,11 @@ def test_the_packed_copy_is_dropped_by_copies_and_pickles():
     for clone in (copy.deepcopy(product), pickle.loads(pickle.dumps(product))):
         assert clone._packed is None and clone.min_rows == 3
         assert close(clone.addmm(addend.clone(), inputs, kernel), addend + inputs @ kernel)
+
+
+def test_without_the_onednn_operators_it_is_a_plain_addmm(monkeypatch):
+    monkeypatch.setattr(prepacked_kernel, "_ONEDNN_LINEAR", False)
+    kernel, inputs, addend = torch.randn(16, 32), torch.randn(4, 16), torch.randn(4, 32)
+    product = PrepackedKernel()
+    assert close(product.addmm(addend.clone(), inputs, kernel), addend + inputs @ kernel)
+    assert product._packed is None
