@@ -14,29 +14,40 @@ and has a test in `tests/test_compat.py`. Importing `allennlp_bioelmo` applies t
 3. Checkpoints written by `torch.save` straight to their final name: a run killed while saving
    leaves a truncated `training_state_*.th` that `train -r` then fails to load (and the
    checkpointer never rewrites a file that exists). The checkpointer and trainer modules get a
-   `torch` whose `save` writes a temporary file and renames it, so a checkpoint is whole or absent.
+   `torch` whose `save` writes a temporary file and renames it, so a checkpoint file is whole or
+   absent; `metrics*.json` and `model.tar.gz` are written the same way.
 4. `allennlp predict` on a line that is not a JSON object: a bare `JSONDecodeError` traceback (or
    an `AttributeError` deep in a predictor for `[...]`), with no line number. Input lines are now
    numbered, and such a line gives a `ConfigurationError` naming the file and the line.
+5. `train -r` after a kill at any moment: recovery from the newest *complete* checkpoint (both
+   files), `best.th` made consistent with the restored metric tracker, the random number
+   generators saved with the checkpoint and put back where the uninterrupted run had them, and a
+   finished run left as it is. `allennlp_bioelmo.training.recovery` says what goes wrong and how.
 """
 
 import functools
+import inspect
 import json
 import logging
+import os
 import sys
 
 import torch
 import torch.distributed as dist
 from allennlp.commands import predict as allennlp_predict
 from allennlp.commands import train as allennlp_train
+from allennlp.common import util as allennlp_util
 from allennlp.common.checks import ConfigurationError
 from allennlp.common.file_utils import cached_path, open_compressed
 from allennlp.common.params import Params
 from allennlp.models import model as allennlp_model
+from allennlp.models.archival import load_archive
 from allennlp.training import checkpointer as allennlp_checkpointer
 from allennlp.training import gradient_descent_trainer as allennlp_trainer
+from allennlp.training import util as allennlp_training_util
 
-from allennlp_bioelmo.common.file_utils import atomic_torch_save
+from allennlp_bioelmo.common.file_utils import atomic_output_path, atomic_torch_save
+from allennlp_bioelmo.training import recovery
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +120,106 @@ for _module in (allennlp_checkpointer, allennlp_trainer):
         _module.torch = _TorchWithAtomicSave()
 
 
+@_patch_once(allennlp_util, "dump_metrics")
+def _dump_metrics_atomically(original, file_path, metrics, log=False):
+    if not file_path:
+        return original(file_path, metrics, log=log)
+    with atomic_output_path(file_path) as temporary:
+        original(temporary, metrics, log=log)
+
+
+@_patch_once(allennlp_train, "archive_model")
+def _archive_model_atomically(original, *args, **kwargs):
+    arguments = _bound_arguments(original, args, kwargs)
+    final = recovery.final_archive_path(arguments["serialization_dir"], arguments["archive_path"])
+    with atomic_output_path(final) as temporary:
+        arguments["archive_path"] = temporary
+        original(**arguments)
+    return final
+
+
+def _bound_arguments(function, args, kwargs) -> dict:
+    bound = inspect.signature(function).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+# ---- fix 5: crash-consistent recovery (see allennlp_bioelmo.training.recovery) -----------------
+
+_Checkpointer = allennlp_checkpointer.Checkpointer
+_Trainer = allennlp_trainer.GradientDescentTrainer
+
+
+@_patch_once(_Checkpointer, "_find_all_checkpoints")
+def _complete_checkpoints_only(original, self):
+    return recovery.complete_checkpoints(self, original(self))
+
+
+@_patch_once(_Checkpointer, "load_checkpoint")
+def _load_newest_complete_checkpoint(original, self):
+    removed = recovery.remove_incomplete_checkpoints(self)
+    recovery.log_recovery_point(self, removed)
+    state = original(self)
+    self._bioelmo_loaded_training_state = None if state is None else state.trainer_state
+    return state
+
+
+@_patch_once(_Trainer, "get_checkpoint_state")
+def _checkpoint_with_rng_states(original, self):
+    state = original(self)
+    if state is not None:
+        recovery.add_rng_states(self, state.trainer_state)
+    return state
+
+
+@_patch_once(_Trainer, "_maybe_restore_checkpoint")
+def _restore_rng_states_and_best_model(original, self):
+    original(self)
+    training_state = getattr(self._checkpointer, "_bioelmo_loaded_training_state", None)
+    if training_state is not None:
+        recovery.schedule_rng_restore(self, training_state)
+        recovery.restore_best_model_file(self, training_state)
+
+
+@_patch_once(_Trainer, "_train_epoch")
+def _train_epoch_from_restored_rng_states(original, self, epoch):
+    recovery.before_epoch(self)
+    return original(self, epoch)
+
+
+@_patch_once(_Trainer, "batch_outputs")
+def _batch_outputs_from_restored_rng_states(original, self, batch, for_training):
+    if for_training:
+        recovery.before_training_batch(self)
+    return original(self, batch, for_training)
+
+
+@_patch_once(_Trainer, "_try_train")
+def _try_train_with_completed_metrics(original, self):
+    metrics, epoch = original(self)
+    return recovery.metrics_of_completed_epochs(self, metrics), epoch
+
+
+@_patch_once(allennlp_train, "train_model")
+def _train_model_unless_finished(original, *args, **kwargs):
+    arguments = _bound_arguments(original, args, kwargs)
+    serialization_dir = arguments["serialization_dir"]
+    if not (arguments["recover"] and recovery.is_finished_run(serialization_dir)):
+        return original(**arguments)
+    # Still refuse a configuration that differs from the finished run's.
+    allennlp_training_util.create_serialization_dir(
+        arguments["params"], serialization_dir, recover=True, force=False
+    )
+    logger.info(
+        "%s holds a finished run (model.tar.gz and metrics.json): nothing to recover, "
+        "nothing changed.",
+        serialization_dir,
+    )
+    if arguments["return_model"]:
+        return load_archive(os.path.join(serialization_dir, "model.tar.gz")).model
+    return None
+
+
 @_patch_once(allennlp_predict._PredictManager, "_get_json_data")
 def _json_lines_with_line_numbers(original, self):
     if self._input_file == "-":
@@ -131,7 +242,7 @@ def _numbered_json_objects(name, lines, predictor):
             raise ConfigurationError(
                 f"{name}, line {number}: not valid JSON ({error.msg}, column {error.colno}); "
                 "allennlp predict expects one JSON object per line"
-            )
+            ) from None
         if not isinstance(value, dict):
             raise ConfigurationError(
                 f'{name}, line {number}: expected a JSON object such as {{"text": ...}}, '

@@ -4,14 +4,11 @@ The AllenNLP commands our users need, through the real CLI entry point, on the p
 
 import json
 import os
-import signal
-import subprocess
-import time
 
 import pytest
 
-from tests import FIXTURES, REPOSITORY_ROOT
-from tests.commands.cli import ALLENNLP, NER_CONFIG, allennlp
+from tests import FIXTURES
+from tests.commands.cli import NER_CONFIG, allennlp
 
 TEST_FILE = os.path.join(FIXTURES, "data", "ncbi_disease", "test.txt")
 
@@ -95,34 +92,3 @@ def test_build_vocab(tmp_path):
 def test_test_install():
     result = allennlp("test-install")
     assert "AllenNLP version 2.10.1 installed" in result.stderr
-
-
-def test_recover_after_the_process_is_killed(tmp_path):
-    serialization_dir = tmp_path / "killed"
-    process = subprocess.Popen(
-        [ALLENNLP, "train", NER_CONFIG, "-s", str(serialization_dir)],
-        cwd=REPOSITORY_ROOT,
-        env={**os.environ, "NER_EPOCHS": "40"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 300
-    first_epoch_metrics = serialization_dir / "metrics_epoch_0.json"
-    while time.time() < deadline and not (
-        list(serialization_dir.glob("training_state_e1_*.th")) and first_epoch_metrics.exists()
-    ):
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert not (
-        serialization_dir / "model.tar.gz"
-    ).exists(), "training finished before it was killed"
-    finished_at = first_epoch_metrics.stat().st_mtime_ns
-    result = allennlp(
-        "train", NER_CONFIG, "-s", str(serialization_dir), "-r", env={"NER_EPOCHS": "40"}
-    )
-    assert "Recovering from prior training" in result.stderr
-    assert (
-        first_epoch_metrics.stat().st_mtime_ns == finished_at
-    )  # the finished epoch was not redone
-    assert json.loads((serialization_dir / "metrics.json").read_text())["epoch"] == 39
