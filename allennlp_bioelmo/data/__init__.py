@@ -1,0 +1,4 @@
+"""
+Data: `bilm_inputs` (character ids, sentence and vocabulary files), `token_indexers/`,
+`dataset_readers/` and `tokenizers/`.
+"""

@@ -13,7 +13,11 @@ import numpy
 import torch
 from allennlp.common.checks import ConfigurationError
 
-from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, read_lines
+from allennlp_bioelmo.data.dataset_readers.reader_utils import (
+    DataFormatError,
+    read_lines,
+    require_tokens,
+)
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
 from allennlp_bioelmo.data.tokenizers.bio_regex_tokenizer import BioRegexTokenizer
 
@@ -41,9 +45,12 @@ def batch_to_ids(
 
 
 def read_vocabulary_file(vocab_file: str) -> List[str]:
-    """The released vocabulary format: one token per line (`<S>`, `</S>`, `<UNK>` among them)."""
+    """
+    The released vocabulary format: one token per line (`<S>`, `</S>`, `<UNK>` among them); a
+    UTF-8 byte-order mark is dropped and CRLF accepted.
+    """
     try:
-        with open(vocab_file, "r", encoding="utf-8") as handle:
+        with open(vocab_file, "r", encoding="utf-8-sig") as handle:
             return [line.rstrip("\n").rstrip("\r") for line in handle if line.strip()]
     except FileNotFoundError:
         raise ConfigurationError(f"BioELMo vocabulary file not found: {vocab_file}")
@@ -54,8 +61,9 @@ def read_vocabulary_file(vocab_file: str) -> List[str]:
 def read_sentences(input_file: str, tokenize_raw_text: bool = False) -> List[List[str]]:
     """
     One sentence per line: whitespace-tokenized text (bilm-tf's data format), raw text
-    (`tokenize_raw_text`, our offline `bio_regex` tokenizer), or JSON objects with `tokens` (files
-    ending in .jsonl). Errors name the file and line.
+    (`tokenize_raw_text`, our offline `bio_regex` tokenizer), or JSON objects with `tokens`, a
+    list of strings (files ending in .jsonl). A UTF-8 byte-order mark is dropped and CRLF
+    accepted. Errors name the file and line.
     """
     tokenizer = BioRegexTokenizer()
     sentences = []
@@ -72,11 +80,15 @@ def read_sentences(input_file: str, tokenize_raw_text: bool = False) -> List[Lis
                 raise DataFormatError(
                     input_file, line_number, 'expected a JSON object with "tokens"'
                 )
+            try:
+                require_tokens(tokens)
+            except ValueError as error:
+                raise DataFormatError(input_file, line_number, str(error))
         elif tokenize_raw_text:
             tokens = [token.text for token in tokenizer.tokenize(line)]
         else:
             tokens = line.split()
-        sentences.append([str(token) for token in tokens])
+        sentences.append(list(tokens))
     if not sentences:
         raise DataFormatError(input_file, 0, "the file is empty")
     return sentences

@@ -1,3 +1,8 @@
+"""
+The `bio_ner` predictor: `{"text": ...}` or `{"tokens": [...]}` in, tags and entities (with
+character offsets for text) out.
+"""
+
 from typing import Any, Dict, List
 
 from allennlp.common.checks import ConfigurationError
@@ -5,6 +10,10 @@ from allennlp.common.util import JsonDict, sanitize
 from allennlp.data import Instance
 from allennlp.predictors.predictor import Predictor
 
+from allennlp_bioelmo.data.dataset_readers.reader_utils import (
+    require_string,
+    require_tokens,
+)
 from allennlp_bioelmo.data.tokenizers.bio_regex_tokenizer import BioRegexTokenizer
 from allennlp_bioelmo.data.tokenizers.bio_sentence_splitter import BioSentenceSplitter
 from allennlp_bioelmo.models.bio_crf_tagger import tags_to_spans
@@ -17,7 +26,8 @@ class BioNerPredictor(Predictor):
     `{"text": "raw text"}` (split into sentences and tokenized offline by the `bio_regex`
     tokenizer) or `{"tokens": ["pre", "tokenized"]}`. The output has the tokens, their tags and
     the entities, each with its type and, for raw text, character offsets `start`/`end` such that
-    `text[start:end]` is the entity's exact text.
+    `text[start:end]` is the entity's exact text. A `text` that is not a string or `tokens` that
+    are not a list of strings is a `ConfigurationError` naming the input and the key.
 
     Registered as a `Predictor` with name "bio_ner".
     """
@@ -34,7 +44,7 @@ class BioNerPredictor(Predictor):
     def _json_to_instance(self, json_dict: JsonDict) -> Instance:
         if "tokens" not in json_dict:
             raise ConfigurationError("bio_ner expects a 'text' or a 'tokens' key")
-        return self._dataset_reader.text_to_instance(list(json_dict["tokens"]))
+        return self._dataset_reader.text_to_instance(list(_tokens(json_dict, 1)))
 
     def predict_json(self, inputs: JsonDict) -> JsonDict:
         return self.predict_batch_json([inputs])[0]
@@ -44,16 +54,18 @@ class BioNerPredictor(Predictor):
         sentences: List[Dict[str, Any]] = []
         for number, json_dict in enumerate(inputs):
             if "text" in json_dict:
-                text = json_dict["text"]
+                try:
+                    text = require_string(json_dict, "text", allow_empty=True)
+                except ValueError as error:
+                    raise ConfigurationError(f"bio_ner input {number + 1}: {error}")
                 for start, end in self._splitter.split_offsets(text):
                     tokens = self._tokenizer.tokenize_span(text, start, end)
                     if tokens:
                         sentences.append({"input": number, "tokens": tokens})
             elif "tokens" in json_dict:
-                if json_dict["tokens"]:  # no tokens: an empty result, as for empty text
-                    sentences.append(
-                        {"input": number, "tokens": None, "words": list(json_dict["tokens"])}
-                    )
+                words = _tokens(json_dict, number + 1)
+                if words:  # no tokens: an empty result, as for empty text
+                    sentences.append({"input": number, "tokens": None, "words": list(words)})
             else:
                 raise ConfigurationError(
                     f"bio_ner input {number + 1} has neither 'text' nor 'tokens': "
@@ -94,3 +106,11 @@ class BioNerPredictor(Predictor):
                     entity["text"] = " ".join(sentence["words"][first : last + 1])
                 result["entities"].append(entity)
         return sanitize(results)
+
+
+def _tokens(json_dict: JsonDict, number: int) -> List[str]:
+    """The `tokens` of input `number` (1-based), which must be a list of strings."""
+    try:
+        return require_tokens(json_dict["tokens"])
+    except ValueError as error:
+        raise ConfigurationError(f"bio_ner input {number}: {error}")

@@ -1,8 +1,13 @@
+"""
+The `bio_nli` predictor: `{"sentence1": premise, "sentence2": hypothesis}` in, label out.
+"""
+
 from allennlp.common.checks import ConfigurationError
 from allennlp.common.util import JsonDict
 from allennlp.data import Instance
 from allennlp.predictors.predictor import Predictor
 
+from allennlp_bioelmo.data.dataset_readers.bio_nli import BioNliDatasetReader
 from allennlp_bioelmo.predictors.classification_predictor import ClassificationPredictor
 
 
@@ -16,14 +21,14 @@ class BioNliPredictor(ClassificationPredictor):
     """
 
     def _json_to_instance(self, json_dict: JsonDict) -> Instance:
-        if not isinstance(json_dict.get("sentence1"), str) or not isinstance(
-            json_dict.get("sentence2"), str
-        ):
+        try:
+            premise, hypothesis = BioNliDatasetReader.pair_from_json(json_dict)
+        except ValueError as error:
             raise ConfigurationError(
-                "bio_nli input needs 'sentence1' and 'sentence2' strings, found "
-                f"{sorted(json_dict)}"
+                f"bio_nli input: {error}; it needs 'sentence1' and 'sentence2' strings, found "
+                f"keys {sorted(json_dict)}"
             )
-        return self._dataset_reader.text_to_instance(json_dict["sentence1"], json_dict["sentence2"])
+        return self._dataset_reader.text_to_instance(premise, hypothesis)
 
     def _tokens(self, instance: Instance):
         return {

@@ -1,3 +1,8 @@
+"""
+The `bio_relation` predictor: one sentence with two marked, masked or offset entities in, the
+relation label out.
+"""
+
 from allennlp.common.checks import ConfigurationError
 from allennlp.common.util import JsonDict
 from allennlp.data import Instance
@@ -13,7 +18,9 @@ class BioRelationPredictor(ClassificationPredictor):
     `bio_relation` reader reads one record: `{"text": "<< head >> ... [[ tail ]] ..."}`,
     `{"sentence": "... @CHEMICAL$ ... @GENE$ ..."}`, or `{"text" | "tokens", "head": {"start",
     "end"}, "tail": {...}}` with offsets. Output: `label`, `class_probabilities`, the `tokens`
-    the model saw and the `head` and `tail` token spans (inclusive).
+    the model saw and the `head` and `tail` token spans (inclusive). A bad record (a missing key,
+    a value of the wrong type, an entity covering no token) is a `ConfigurationError` saying
+    which key and what was expected.
 
     Registered as a `Predictor` with name "bio_relation".
     """

@@ -1,3 +1,8 @@
+"""
+What the `bio_relation` and `bio_nli` predictors share: their output (label, probabilities,
+tokens).
+"""
+
 from typing import List
 
 from allennlp.common.util import JsonDict, sanitize

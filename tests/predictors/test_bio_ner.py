@@ -1,10 +1,14 @@
 import os
 
 import pytest
+import torch
+from allennlp.common.checks import ConfigurationError
 from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 from allennlp.commands.train import train_model_from_file
 
+from allennlp_bioelmo.data.dataset_readers import BioConllDatasetReader
+from allennlp_bioelmo.predictors import BioNerPredictor
 from tests import REPOSITORY_ROOT
 
 CONFIG = os.path.join(REPOSITORY_ROOT, "training_configs", "ner", "ncbi_disease.jsonnet")
@@ -54,3 +58,20 @@ def test_pretokenized_input_and_batches(predictor):
 def test_input_without_text_or_tokens_is_an_error(predictor):
     with pytest.raises(Exception, match="neither 'text' nor 'tokens'"):
         predictor.predict_json({"sentence": TEXT})
+
+
+@pytest.mark.parametrize(
+    "inputs, message",
+    [
+        ({"text": 12}, "bio_ner input 1: 'text' must be a string, found int 12"),
+        ({"tokens": [1, 2, 3]}, "bio_ner input 1: 'tokens' must be a list of non-empty strings"),
+        ({"tokens": "breast cancer"}, "bio_ner input 1: 'tokens' must be a list of strings"),
+    ],
+)
+def test_values_of_the_wrong_type_are_named_errors(inputs, message):
+    # the errors come before the model runs: any module with a parameter stands in for it
+    predictor = BioNerPredictor(torch.nn.Linear(1, 1), BioConllDatasetReader())
+    with pytest.raises(ConfigurationError, match=message):
+        predictor.predict_json(inputs)
+    with pytest.raises(ConfigurationError, match=message.replace("input 1", "input 2")):
+        predictor.predict_batch_json([{"text": ""}, inputs])

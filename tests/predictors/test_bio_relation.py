@@ -1,10 +1,14 @@
 import os
 
 import pytest
+import torch
+from allennlp.common.checks import ConfigurationError
 from allennlp.commands.train import train_model_from_file
 from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 
+from allennlp_bioelmo.data.dataset_readers import BioRelationDatasetReader
+from allennlp_bioelmo.predictors import BioRelationPredictor
 from tests import REPOSITORY_ROOT
 
 CONFIG = os.path.join(REPOSITORY_ROOT, "training_configs", "relation", "chemprot_scibert.jsonnet")
@@ -42,3 +46,29 @@ def test_marked_masked_and_offset_inputs(predictor):
 def test_bad_input_is_explained(predictor):
     with pytest.raises(Exception, match="expected 'sentence', 'text' or 'head'/'tail'"):
         predictor.predict_json({"abstract": "x"})
+
+
+@pytest.mark.parametrize(
+    "inputs, message",
+    [
+        ({"text": 12}, "bio_relation input: 'text' must be a string, found int 12"),
+        ({"sentence": 12}, "bio_relation input: 'sentence' must be a string, found int 12"),
+        (
+            {"tokens": "abc", "head": {"start": 0, "end": 1}, "tail": {"start": 1, "end": 2}},
+            "bio_relation input: 'tokens' must be a list of strings",
+        ),
+        (
+            {"text": "a  b", "head": {"start": 1, "end": 2}, "tail": {"start": 0, "end": 1}},
+            "bio_relation input: 'head' \\(characters 1-2, ' '\\) covers no token",
+        ),
+        (
+            {"sentence": "@CHEMICAL inhibits @GENE$."},
+            "bio_relation input: expected two entity masks",
+        ),
+    ],
+)
+def test_values_of_the_wrong_type_are_named_errors(inputs, message):
+    # the errors come before the model runs: any module with a parameter stands in for it
+    predictor = BioRelationPredictor(torch.nn.Linear(1, 1), BioRelationDatasetReader())
+    with pytest.raises(ConfigurationError, match=message):
+        predictor.predict_json(inputs)

@@ -1,3 +1,12 @@
+"""
+The `bio_brat` reader: NER from BRAT standoff directories (`name.txt` + `name.ann`), `.ann`
+lines such as
+
+```
+T1<TAB>Disease 16 29<TAB>breast cancer
+```
+"""
+
 import glob
 import os
 from typing import Iterator, List
@@ -7,7 +16,15 @@ from allennlp.data.dataset_readers.dataset_reader import DatasetReader
 from allennlp_bioelmo.data.dataset_readers.document_tagging import Mention
 from allennlp_bioelmo.data.dataset_readers.ner_document_reader import Document, NerDocumentReader
 from allennlp_bioelmo.common.config_variables import warn_if_fixture_corpus
-from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError, read_lines
+from allennlp_bioelmo.data.dataset_readers.reader_utils import (
+    DataFormatError,
+    read_lines,
+    read_text,
+)
+
+# Annotation kinds other than text-bound ones (T): relations, events, attributes (A, or M in old
+# files), normalizations, notes, equivalences.
+IGNORED_ANNOTATIONS = ("R", "E", "A", "M", "N", "#", "*")
 
 
 @DatasetReader.register("bio_brat")
@@ -23,8 +40,11 @@ class BioBratDatasetReader(NerDocumentReader):
 
     Discontinuous spans (`start end;start end`): the mention is tagged over its covering span,
     from its first start to its last end (BIO tags cannot leave gaps). Other annotation lines
-    (relations `R`, events `E`, attributes `A`/`M`, normalizations `N`, notes `#`) are ignored.
-    A continuous mention's text must equal the document text at its offsets.
+    (relations `R`, events `E`, attributes `A`/`M`, normalizations `N`, notes `#`, equivalences
+    `*`) are ignored; any other non-blank line is an error. A continuous mention's text must equal
+    the document text at its offsets; its type must not be empty. A UTF-8 byte-order mark (not
+    counted in the offsets) and CRLF are accepted. `.ann` files without a `.txt` and documents
+    without text are counted in a warning.
 
     Registered as a `DatasetReader` with name "bio_brat". Parameters as `NerDocumentReader`.
     """
@@ -38,6 +58,13 @@ class BioBratDatasetReader(NerDocumentReader):
         text_files = sorted(glob.glob(os.path.join(file_path, "*.txt")))
         if not text_files:
             raise DataFormatError(file_path, 0, "no .txt files in the directory")
+        for annotation_file in sorted(glob.glob(os.path.join(file_path, "*.ann"))):
+            if not os.path.exists(annotation_file[: -len(".ann")] + ".txt"):
+                self._report.count(
+                    ".ann files skipped",
+                    "no .txt file beside them",
+                    example=os.path.basename(annotation_file),
+                )
         for text_file in text_files:
             annotation_file = text_file[: -len(".txt")] + ".ann"
             if not os.path.exists(annotation_file):
@@ -46,27 +73,31 @@ class BioBratDatasetReader(NerDocumentReader):
                     0,
                     f"no annotation file {os.path.basename(annotation_file)} beside it",
                 )
-            try:
-                with open(text_file, encoding="utf-8", newline="") as handle:
-                    text = handle.read()
-            except UnicodeDecodeError as error:
-                raise DataFormatError(text_file, 0, f"not valid UTF-8 (byte {error.start})")
+            text = read_text(text_file)
             yield os.path.basename(text_file)[:-4], text, self._mentions(annotation_file, text)
 
     @staticmethod
     def _mentions(annotation_file: str, text: str) -> List[Mention]:
         mentions = []
         for line_number, line in read_lines(annotation_file):
-            if not line.startswith("T"):
+            if not line.strip() or line.startswith(IGNORED_ANNOTATIONS):
                 continue
             columns = line.split("\t")
-            if len(columns) < 3 or " " not in columns[1]:
+            if not line.startswith("T") or len(columns) < 3 or " " not in columns[1]:
                 raise DataFormatError(
                     annotation_file,
                     line_number,
-                    "expected 'T<id><TAB><type> <start> <end>[;<start> <end>]<TAB><text>'",
+                    "expected 'T<id><TAB><type> <start> <end>[;<start> <end>]<TAB><text>' (or an "
+                    f"ignored {'/'.join(IGNORED_ANNOTATIONS)} line), found {line[:60]!r}",
                 )
             entity_type, offsets = columns[1].split(" ", 1)
+            if not entity_type:
+                raise DataFormatError(
+                    annotation_file,
+                    line_number,
+                    f"the entity type of {columns[0]} is empty: expected '<type> <start> <end>', "
+                    f"found {columns[1]!r}",
+                )
             try:
                 fragments = [tuple(int(x) for x in part.split()) for part in offsets.split(";")]
                 if any(len(f) != 2 or not 0 <= f[0] < f[1] for f in fragments):

@@ -1,4 +1,13 @@
-from typing import Dict, Iterable, Optional
+"""
+The `bio_nli` reader: natural language inference pairs in MedNLI's jsonl format, e.g.
+
+```
+{"sentence1": "Labs were notable for Cr 1.7.", "sentence2": "Patient has elevated Cr",
+ "gold_label": "entailment", "pairID": "p1"}
+```
+"""
+
+from typing import Dict, Iterable, Optional, Tuple
 
 from allennlp.data.dataset_readers.dataset_reader import DatasetReader
 from allennlp.data.fields import LabelField, MetadataField, TextField
@@ -8,7 +17,9 @@ from allennlp.data.tokenizers import Token
 
 from allennlp_bioelmo.data.dataset_readers.reader_utils import (
     DataFormatError,
+    LabelPresence,
     default_token_indexers,
+    optional_label,
     read_json_lines,
 )
 from allennlp_bioelmo.data.tokenizers.bio_regex_tokenizer import BioRegexTokenizer
@@ -21,9 +32,10 @@ class BioNliDatasetReader(DatasetReader):
     """
     Natural language inference pairs in MedNLI's jsonl format: one object per line with
     `sentence1` (premise), `sentence2` (hypothesis) and `gold_label` (`entailment`,
-    `contradiction` or `neutral`; lines without `gold_label` give unlabelled instances).
-    Sentences are tokenized by `bio_regex`. MedNLI itself needs a credentialed licence; any file in
-    its format works.
+    `contradiction` or `neutral`; a file without `gold_label` gives unlabelled instances, a file
+    that mixes labelled and unlabelled lines, a `null` label or an empty sentence is an error
+    naming the file and the line). Sentences are tokenized by `bio_regex`. MedNLI itself needs a
+    credentialed licence; any file in its format works.
 
     Registered as a `DatasetReader` with name "bio_nli".
 
@@ -51,30 +63,40 @@ class BioNliDatasetReader(DatasetReader):
 
     def _records(self, file_path: str):
         any_line = False
+        labels = LabelPresence(file_path, "gold_label")
         for line_number, record in read_json_lines(file_path):
             any_line = True
-            missing = [
-                key for key in ("sentence1", "sentence2") if not isinstance(record.get(key), str)
-            ]
-            if missing:
-                raise DataFormatError(
-                    file_path,
-                    line_number,
-                    f"missing or non-string {missing} (MedNLI format expected)",
-                )
-            label = record.get("gold_label")
+            try:
+                premise, hypothesis = self.pair_from_json(record)
+                label = optional_label(record, "gold_label")
+            except ValueError as error:
+                raise DataFormatError(file_path, line_number, str(error))
             if label is not None and label not in LABELS:
                 raise DataFormatError(
                     file_path, line_number, f"gold_label {label!r} is not one of {LABELS}"
                 )
+            labels.check(line_number, label)
             yield self.text_to_instance(
-                record["sentence1"],
-                record["sentence2"],
-                label,
-                {"id": record.get("pairID", str(line_number))},
+                premise, hypothesis, label, {"id": record.get("pairID", str(line_number))}
             )
         if not any_line:
             raise DataFormatError(file_path, 0, "the file is empty")
+
+    @staticmethod
+    def pair_from_json(record: dict) -> Tuple[str, str]:
+        """
+        (premise, hypothesis) of a MedNLI record (also used by the `bio_nli` predictor); a
+        missing, non-string or empty sentence is a ValueError saying which.
+        """
+        missing = [
+            key for key in ("sentence1", "sentence2") if not isinstance(record.get(key), str)
+        ]
+        if missing:
+            raise ValueError(f"missing or non-string {missing} (MedNLI format expected)")
+        for key, role in (("sentence1", "premise"), ("sentence2", "hypothesis")):
+            if not record[key].strip():
+                raise ValueError(f"'{key}' ({role}) is empty: expected a sentence")
+        return record["sentence1"], record["sentence2"]
 
     def text_to_instance(  # type: ignore
         self,

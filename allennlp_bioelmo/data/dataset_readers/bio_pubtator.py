@@ -1,3 +1,12 @@
+"""
+The `bio_pubtator` reader: NER from PubTator documents (title, abstract, mention lines), e.g.
+
+```
+227508|t|Naloxone reverses the antihypertensive effect of clonidine.
+227508<TAB>0<TAB>8<TAB>Naloxone<TAB>Chemical<TAB>D009270
+```
+"""
+
 from typing import Iterator, List, Optional
 
 from allennlp.data.dataset_readers.dataset_reader import DatasetReader
@@ -22,8 +31,10 @@ class BioPubtatorDatasetReader(NerDocumentReader):
     The document text is the title, a space, and the abstract (PubTator's offsets count that way).
     Mention lines have at least `pmid start end text type`; more columns (ids, composite-mention
     parts) are ignored, as are relation lines. Each mention's text must equal the document text at
-    its offsets. Documents are split into sentences and tokenized by `bio_regex` with character
-    offsets kept (see `NerDocumentReader`); the reader logs how many mentions it read and placed.
+    its offsets, and its type must not be empty. A UTF-8 byte-order mark and CRLF are accepted.
+    Documents are split into sentences and tokenized by `bio_regex` with character offsets kept
+    (see `NerDocumentReader`); the reader logs how many mentions it read and placed, and warns
+    (with counts) about mentions dropped and sentences merged.
 
     Registered as a `DatasetReader` with name "bio_pubtator". Parameters as `NerDocumentReader`.
     """
@@ -61,13 +72,29 @@ class BioPubtatorDatasetReader(NerDocumentReader):
                     title, abstract, mentions = None, None, []
                 pmid = doc_id
                 if kind == "t":
+                    if title is not None:
+                        raise DataFormatError(
+                            file_path, line_number, f"a second title line for document {doc_id}"
+                        )
                     title = body
-                else:
+                elif kind == "a":
                     if title is None:
                         raise DataFormatError(
                             file_path, line_number, f"abstract of {doc_id} before its title"
                         )
+                    if abstract is not None:
+                        raise DataFormatError(
+                            file_path,
+                            line_number,
+                            f"a second abstract line for document {doc_id}",
+                        )
                     abstract = body
+                else:
+                    raise DataFormatError(
+                        file_path,
+                        line_number,
+                        f"expected 'pmid|t|title' or 'pmid|a|abstract', found kind {kind!r}",
+                    )
                 continue
             columns = line.split("\t")
             if pmid is None or title is None:
@@ -103,6 +130,13 @@ class BioPubtatorDatasetReader(NerDocumentReader):
                     line_number,
                     f"mention text {columns[3]!r} differs from the document text at {start}-{end}: "
                     f"{text[start:end]!r}",
+                )
+            if not columns[4].strip():
+                raise DataFormatError(
+                    file_path,
+                    line_number,
+                    f"the entity type (column 5) of mention {columns[3]!r} of document {pmid} is "
+                    "empty: expected a type such as Chemical or Disease",
                 )
             mentions.append(Mention(start, end, columns[4], line_number))
         if pmid is not None:

@@ -22,17 +22,34 @@ _TO_BIO_PREFIX = {"B": "B", "I": "I", "E": "I", "L": "I", "S": "B", "U": "B"}
 
 
 class TagSchemeError(ValueError):
-    """A tag that does not fit its scheme (e.g. `I-X` after `O` in strict IOB2)."""
+    """
+    A tag that does not fit its scheme (e.g. `I-X` after `O` in strict IOB2); `position` is the
+    tag's 0-based index in its sentence when known.
+    """
 
-    pass
+    def __init__(self, message: str, position: Optional[int] = None) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+def expected_tags(scheme: str) -> str:
+    """What a tag of `scheme` looks like, for error messages: `'O' or B-TYPE, I-TYPE`."""
+    prefixes = [p for p in "BIESLU" if p in _PREFIXES[scheme]]
+    return f"'O' or {', '.join(f'{p}-TYPE' for p in prefixes)}"
 
 
 def split_tag(tag: str) -> (str, Optional[str]):
     """`"B-Disease"` -> `("B", "Disease")`; `"O"` -> `("O", None)`."""
     if tag == "O":
         return "O", None
+    if len(tag) == 2 and tag[1] == "-":
+        raise TagSchemeError(f"tag {tag!r} has an empty entity type")
     if len(tag) < 3 or tag[1] != "-":
         raise TagSchemeError(f"tag {tag!r} is neither 'O' nor PREFIX-TYPE")
+    if tag[0] == "O":
+        raise TagSchemeError(
+            f"tag {tag!r} is neither 'O' nor PREFIX-TYPE: 'O' takes no entity type"
+        )
     return tag[0], tag[2:]
 
 
@@ -42,19 +59,30 @@ def to_bio(tags: Sequence[str], scheme: str) -> List[str]:
     bio: List[str] = []
     previous_type: Optional[str] = None
     for position, tag in enumerate(tags):
-        prefix, entity_type = split_tag(tag)
+        try:
+            prefix, entity_type = split_tag(tag)
+        except TagSchemeError as error:
+            raise TagSchemeError(
+                f"{error} (expected {expected_tags(scheme)}), at position {position + 1}",
+                position,
+            )
         if prefix == "O":
             bio.append("O")
             previous_type = None
             continue
         if prefix not in allowed:
-            raise TagSchemeError(f"tag {tag!r} is not in the {scheme} scheme")
+            raise TagSchemeError(
+                f"tag {tag!r} is not in the {scheme} scheme (expected {expected_tags(scheme)}), "
+                f"at position {position + 1}",
+                position,
+            )
         bio_prefix = _TO_BIO_PREFIX[prefix]
         if bio_prefix == "I" and previous_type != entity_type:
             if scheme in ("BIO", "IOBES", "BIOUL"):
                 raise TagSchemeError(
                     f"tag {tag!r} at position {position + 1} does not continue an entity "
-                    f"(invalid in {scheme})"
+                    f"(invalid in {scheme})",
+                    position,
                 )
             bio_prefix = "B"  # IOB1 (or undeclared): an I- that starts an entity
         bio.append(f"{bio_prefix}-{entity_type}")

@@ -1,3 +1,8 @@
+"""
+The `bioelmo_characters` token indexer: each token as the character ids BioELMo (bilm-tf) was
+trained on, identical to AllenNLP's `elmo_characters`.
+"""
+
 from typing import Dict, List, Optional
 
 import torch

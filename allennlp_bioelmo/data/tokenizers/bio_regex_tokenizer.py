@@ -1,3 +1,7 @@
+"""
+The `bio_regex` tokenizer: an offline biomedical word tokenizer with character offsets.
+"""
+
 import re
 from typing import Iterable, List, Optional
 

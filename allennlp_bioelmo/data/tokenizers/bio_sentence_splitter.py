@@ -1,3 +1,7 @@
+"""
+The `bio_rule` sentence splitter: offline, rule-based, for biomedical abstracts, with offsets.
+"""
+
 import re
 from typing import List, Tuple
 

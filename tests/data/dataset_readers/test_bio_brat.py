@@ -1,3 +1,4 @@
+import logging
 import os
 
 import pytest
@@ -60,6 +61,8 @@ def write_pair(directory, text, annotations):
         ("T1\tGene 0 40\tTP53\n", "a.ann, line 1: offsets 0-40 lie beyond the text"),
         ("T1\tGene zero 4\tTP53\n", "a.ann, line 1: unparseable offsets 'zero 4'"),
         ("T1\tGene\n", "a.ann, line 1: expected 'T<id>"),
+        ("T1\t 0 4\tTP53\n", "a.ann, line 1: the entity type of T1 is empty"),
+        ("T1\tGene 0 4\tTP53\nX1\tfoo\n", "a.ann, line 2: expected 'T<id>.* found 'X1\\\\tfoo'"),
     ],
 )
 def test_malformed_annotations(tmp_path, annotations, message):
@@ -76,3 +79,38 @@ def test_missing_ann_and_not_a_directory(tmp_path):
         list(BioBratDatasetReader().read(str(directory)))
     with pytest.raises(DataFormatError, match="expects a directory"):
         list(BioBratDatasetReader().read(str(directory / "a.txt")))
+
+
+def read_pair(directory, text: bytes, annotations: bytes):
+    directory.mkdir(exist_ok=True)
+    (directory / "a.txt").write_bytes(text)
+    (directory / "a.ann").write_bytes(annotations)
+    reader = BioBratDatasetReader()
+    return [tagged(i) for i in reader.read(str(directory))], reader
+
+
+def test_utf8_bom_in_txt_and_ann_and_crlf(tmp_path):
+    text = "Mutations in BRCA1.\nTP53 too."
+    ann = "T1\tGene 13 18\tBRCA1\nT2\tGene 20 24\tTP53\n"
+    expected = [[("BRCA1", "B-Gene")], [("TP53", "B-Gene")]]
+    assert read_pair(tmp_path / "plain", text.encode(), ann.encode())[0] == expected
+    bom = b"\xef\xbb\xbf"
+    # the byte-order mark is not part of the text: offsets count from after it
+    assert read_pair(tmp_path / "bom", bom + text.encode(), bom + ann.encode())[0] == expected
+    # CRLF in the text is two characters, as BRAT counts them
+    crlf_text = text.replace("\n", "\r\n").encode()
+    crlf_ann = "T1\tGene 13 18\tBRCA1\r\nT2\tGene 21 25\tTP53\r\n".encode()
+    assert read_pair(tmp_path / "crlf", crlf_text, crlf_ann)[0] == expected
+
+
+def test_empty_documents_and_ann_files_without_txt_are_counted_warnings(tmp_path, caplog):
+    directory = tmp_path / "d"
+    directory.mkdir()
+    (directory / "orphan.ann").write_text("T1\tGene 0 4\tTP53\n")
+    with caplog.at_level(logging.WARNING):
+        assert read_pair(directory, b"", b"")[0] == []
+    assert caplog.records[-1].getMessage() == (
+        f"{directory}: 1 .ann files skipped: no .txt file beside them (e.g. orphan.ann); "
+        "1 documents without text: they give no sentence (e.g. a); 0 sentences: no document "
+        "has text, so the data gives no instances"
+    )

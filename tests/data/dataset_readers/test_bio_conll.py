@@ -1,3 +1,4 @@
+import logging
 import os
 
 import pytest
@@ -104,6 +105,51 @@ def test_malformed_input_names_file_and_line(tmp_path, content, kwargs, message)
     with pytest.raises(DataFormatError, match=message) as error:
         read(path, **kwargs)
     assert str(path) in str(error.value)
+
+
+def test_utf8_bom_is_dropped_and_crlf_accepted(tmp_path):
+    plain = read(write(tmp_path, "Germline\tO\nBRCA1\tB-Gene\n\nok\tO\n"))
+    bom_crlf = read(
+        write(tmp_path, b"\xef\xbb\xbfGermline\tO\r\nBRCA1\tB-Gene\r\n\r\nok\tO\r\n", "b.txt")
+    )
+    assert [i["metadata"]["words"] for i in bom_crlf] == [["Germline", "BRCA1"], ["ok"]]
+    assert tags_of(bom_crlf) == tags_of(plain) == [["O", "B-Gene"], ["O"]]
+
+
+@pytest.mark.parametrize(
+    "content, kwargs, message",
+    [
+        (
+            "a\tO\nb\tO-Gene\n",
+            {},
+            "line 1: .*tag 'O-Gene' is neither 'O' nor PREFIX-TYPE: 'O' takes",
+        ),
+        ("a\tO-Gene\n", {"input_scheme": "BIO"}, "expected 'O' or B-TYPE, I-TYPE\\)"),
+        ("a\tB-\n", {}, "line 1: .*tag 'B-' has an empty entity type"),
+        ("a\tX-Gene\n", {"input_scheme": "IOBES"}, "not in the IOBES scheme .*S-TYPE"),
+    ],
+)
+def test_a_tag_that_is_not_o_or_a_scheme_prefix_is_an_error(tmp_path, content, kwargs, message):
+    path = write(tmp_path, content)
+    with pytest.raises(DataFormatError, match=message) as error:
+        read(path, **kwargs)
+    assert str(path) in str(error.value)
+
+
+def test_a_tag_error_names_the_line_of_the_tag(tmp_path):
+    path = write(tmp_path, "a\tO\nb\tO\nc\tO-Gene\n")
+    with pytest.raises(DataFormatError, match="line 1: sentence starting here: .*on line 3$"):
+        read(path)
+
+
+def test_a_file_of_blank_lines_warns_that_it_has_no_sentences(tmp_path, caplog):
+    path = write(tmp_path, "\n\r\n  \n-DOCSTART- -X- O O\n\n")
+    with caplog.at_level(logging.WARNING):
+        assert read(path) == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        f"{path}: no sentences (only blank or -DOCSTART- lines): read as no instances"
+    ]
 
 
 def test_sharding_over_data_loader_workers_neither_drops_nor_duplicates():

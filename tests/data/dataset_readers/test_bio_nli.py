@@ -47,3 +47,45 @@ def test_malformed_input(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(DataFormatError, match=message):
         list(BioNliDatasetReader().read(str(path)))
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            '{"sentence1": "a", "sentence2": "", "gold_label": "neutral"}\n',
+            "bad.jsonl, line 1: 'sentence2' \\(hypothesis\\) is empty",
+        ),
+        (
+            '{"sentence1": " ", "sentence2": "b", "gold_label": "neutral"}\n',
+            "bad.jsonl, line 1: 'sentence1' \\(premise\\) is empty",
+        ),
+        (
+            '{"sentence1": "a", "sentence2": "b", "gold_label": null}\n',
+            "bad.jsonl, line 1: 'gold_label' is null",
+        ),
+        (
+            '{"sentence1": "a", "sentence2": "b"}\n'
+            '{"sentence1": "a", "sentence2": "b", "gold_label": "neutral"}\n',
+            "bad.jsonl, line 2: a 'gold_label' here, but line 1 has none",
+        ),
+    ],
+)
+def test_empty_sentences_and_null_or_mixed_labels_name_file_and_line(tmp_path, content, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content)
+    with pytest.raises(DataFormatError, match=message):
+        list(BioNliDatasetReader().read(str(path)))
+
+
+def test_utf8_bom_and_crlf_read_like_the_plain_file(tmp_path):
+    with open(SAMPLE, "rb") as handle:
+        plain = handle.read()
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + plain.replace(b"\n", b"\r\n"))
+
+    def fingerprint(instances):
+        return [(i["metadata"].metadata, i["label"].label) for i in instances]
+
+    instances = list(BioNliDatasetReader().read(str(path)))
+    assert fingerprint(instances) == fingerprint(BioNliDatasetReader().read(SAMPLE))

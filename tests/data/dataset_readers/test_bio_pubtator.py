@@ -1,3 +1,4 @@
+import logging
 import os
 
 import pytest
@@ -77,6 +78,7 @@ def test_type_filter_renaming_and_bioul():
         ("1\t0\t5\tShort\tX\n", "line 1: annotation line before any 'pmid|t|title' line"),
         (b"1|t|Caf\xe9.\n", "line 1: not valid UTF-8"),
         ("", "the file is empty"),
+        ("1|t|Short.\n1|t|Other.\n", "line 2: a second title line for document 1"),
     ],
 )
 def test_malformed_input(tmp_path, content, message):
@@ -85,6 +87,80 @@ def test_malformed_input(tmp_path, content, message):
     with pytest.raises(DataFormatError, match=message) as error:
         list(BioPubtatorDatasetReader().read(str(path)))
     assert str(path) in str(error.value)
+
+
+def fingerprint(instances):
+    return [(i["metadata"]["words"], i["tags"].labels, i["metadata"]["offsets"]) for i in instances]
+
+
+def test_utf8_bom_and_crlf_read_like_the_plain_file(tmp_path):
+    with open(SAMPLE, "rb") as handle:
+        plain = handle.read()
+    path = tmp_path / "bom.PubTator.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + plain.replace(b"\n", b"\r\n"))
+    instances = list(BioPubtatorDatasetReader().read(str(path)))
+    assert instances[0]["metadata"]["document_id"] == "1001"
+    assert fingerprint(instances) == fingerprint(BioPubtatorDatasetReader().read(SAMPLE))
+
+
+def test_an_empty_entity_type_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.PubTator.txt"
+    path.write_text("1001|t|BRCA1 matters.\n1001\t0\t5\tBRCA1\t\tD000001\n")
+    with pytest.raises(
+        DataFormatError,
+        match="bad.PubTator.txt, line 2: the entity type \\(column 5\\) of mention 'BRCA1' of "
+        "document 1001 is empty",
+    ):
+        list(BioPubtatorDatasetReader().read(str(path)))
+
+
+def test_merged_sentences_and_dropped_mentions_are_counted_warnings(tmp_path, caplog):
+    path = tmp_path / "cross.PubTator.txt"
+    path.write_text(
+        "1|t|Foo bar. Baz qux.\n1\t4\t12\tbar. Baz\tX\tD1\n1\t9\t12\tBaz\tY\tD2\n"
+        "1\t13\t16\tqux\tY\tD3\n1\t14\t16\tux\tZ\tD4\n"
+    )
+    reader = BioPubtatorDatasetReader()
+    with caplog.at_level(logging.INFO):
+        instances = list(reader.read(str(path)))
+    assert len(instances) == 1  # "Foo bar." and "Baz qux." merged: "bar. Baz" crosses them
+    assert entities(instances[0]) == [("X", "bar . Baz"), ("Y", "q ux")]  # "ux" is a cut
+    counts = reader.last_counts
+    assert (counts.read, counts.placed, counts.overlapping, counts.merged_boundaries) == (
+        4,
+        2,
+        2,
+        1,
+    )
+    assert counts.overlapping_per_type == {"Y": 1, "Z": 1}
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        f"{path}: 2 mentions dropped (Y 1, Z 1): each overlaps a longer (or an equally long, "
+        "earlier) mention already tagged, and BIO tags hold one mention per token; 1 sentence "
+        "boundaries removed: a mention crosses each, so the sentences on both sides were merged "
+        "into one"
+    ]
+
+
+def test_a_mention_of_only_whitespace_is_counted_not_lost(tmp_path, caplog):
+    path = tmp_path / "space.PubTator.txt"
+    path.write_text("1|t|Foo.  Bar.\n1\t4\t6\t  \tX\tD1\n")
+    reader = BioPubtatorDatasetReader()
+    with caplog.at_level(logging.WARNING):
+        assert [entities(i) for i in reader.read(str(path))] == [[], []]
+    assert (reader.last_counts.no_token, reader.last_counts.no_token_per_type) == (1, {"X": 1})
+    assert "1 mentions dropped (X 1): each covers no token (only whitespace)" in caplog.text
+
+
+def test_a_file_whose_documents_have_no_text_warns(tmp_path, caplog):
+    path = tmp_path / "empty.PubTator.txt"
+    path.write_text("1|t|\n\n2|t| \n")
+    with caplog.at_level(logging.WARNING):
+        assert list(BioPubtatorDatasetReader().read(str(path))) == []
+    assert (
+        f"{path}: 2 documents without text: they give no sentence (e.g. 1, 2); 0 sentences: no "
+        "document has text, so the data gives no instances" in caplog.text
+    )
 
 
 @pytest.mark.parametrize(

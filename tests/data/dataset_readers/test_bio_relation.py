@@ -1,3 +1,4 @@
+import logging
 import os
 
 import pytest
@@ -116,6 +117,171 @@ def test_malformed_input(tmp_path, name, content, message):
     with pytest.raises(DataFormatError, match=message) as error:
         list(BioRelationDatasetReader().read(str(path)))
     assert str(path) in str(error.value)
+
+
+def fingerprint(instances):
+    return [
+        (
+            i["metadata"]["words"],
+            (i["head"].span_start, i["head"].span_end),
+            (i["tail"].span_start, i["tail"].span_end),
+            i["label"].label if "label" in i.fields else None,
+        )
+        for i in instances
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "chemprot_blue.tsv",
+        "gad_biobert_train.tsv",
+        "gad_biobert_test.tsv",
+        "chemprot_scibert.jsonl",
+        "spans.jsonl",
+        "dygie.jsonl",
+    ],
+)
+def test_utf8_bom_and_crlf_read_like_the_plain_file_in_every_format(tmp_path, name):
+    with open(os.path.join(RELATION, name), "rb") as handle:
+        plain = handle.read()
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + plain.replace(b"\n", b"\r\n"))
+    instances = list(BioRelationDatasetReader().read(str(path)))
+    assert instances and fingerprint(instances) == fingerprint(read(name))
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        # values of the wrong JSON type
+        (
+            "text.jsonl",
+            '{"text": 12, "label": "X"}\n',
+            "line 1: 'text' must be a string, found int 12",
+        ),
+        (
+            "span_text.jsonl",
+            '{"text": 12, "head": {"start": 0, "end": 1}, "tail": {"start": 0, "end": 1}}\n',
+            "line 1: 'text' must be a string, found int 12",
+        ),
+        (
+            "tokens.jsonl",
+            '{"tokens": "abc", "head": {"start": 0, "end": 1}, "tail": {"start": 1, "end": 2}}\n',
+            "line 1: 'tokens' must be a list of strings \\(tokens\\), found str 'abc'",
+        ),
+        (
+            "span_str.jsonl",
+            '{"text": "abc", "head": {"start": "0", "end": 1}, "tail": {"start": 0, "end": 1}}\n',
+            "line 1: 'head' needs integer 'start' and 'end', .*'start' is str '0'",
+        ),
+        (
+            "dygie_str.jsonl",
+            '{"sentences": [["a", "b"]], "ner": [[["0", "0", "X"], [1, 1, "Y"]]]}\n',
+            "line 1: entity \\['0', '0', 'X'\\] of sentence 0 is not \\[start, end, type\\] with "
+            "integer offsets",
+        ),
+        (
+            "dygie_rel.jsonl",
+            '{"sentences": [["a", "b"]], "ner": [[[0, 0, "X"], [1, 1, "Y"]]], '
+            '"relations": [[["0", 0, 1, 1, "R"]]]}\n',
+            "line 1: relation \\['0', 0, 1, 1, 'R'\\] is not \\[start, end, start, end, label\\]",
+        ),
+        (
+            "dygie_two.jsonl",
+            '{"sentences": [["a", "b"]], "ner": [[[0, 0, "X"], [1, 1, "Y"]]], '
+            '"relations": [[[0, 0, 1, 1, "R"], [0, 0, 1, 1, "S"]]]}\n',
+            "line 1: relation .* gives the pair a second label \\(it has 'R'\\)",
+        ),
+        (
+            "two_heads.jsonl",
+            '{"text": "<< a >> and << b >> [[ c ]]", "label": "X"}\n',
+            "line 1: expected one '<< head >>' and one '\\[\\[ tail \\]\\]' in 'text', "
+            "found 2 and 1",
+        ),
+        # an entity that covers no token
+        (
+            "empty_span.jsonl",
+            '{"text": "a  b", "head": {"start": 1, "end": 2}, "tail": {"start": 0, "end": 1}}\n',
+            "line 1: 'head' \\(characters 1-2, ' '\\) covers no token",
+        ),
+        (
+            "cut_mask.jsonl",
+            '{"text": "x @GENE$ y", "head": {"start": 0, "end": 4}, '
+            '"tail": {"start": 9, "end": 10}}\n',
+            "line 1: 'head' \\(characters 0-4, 'x @G'\\) cuts through the entity mask "
+            "'@GENE\\$'",
+        ),
+        # BLUE tsv
+        (
+            "mask.tsv",
+            "index\tsentence\tlabel\n1\t@CHEMICAL inhibits @GENE$.\tcpr:4\n",
+            "line 2: expected two entity masks such as @CHEMICAL\\$ and @GENE\\$ \\(or one "
+            "combined mask such as @CHEM-GENE\\$\\), found 1: @GENE\\$ \\('@CHEMICAL' lacks "
+            "its closing",
+        ),
+        (
+            "three.tsv",
+            "@DRUG$ and @DRUG$ with @DRUG$.\t1\n",
+            "line 1: expected two entity masks .* found 3",
+        ),
+        (
+            "label.tsv",
+            "index\tsentence\tlabel\n1\t@CHEMICAL$ inhibits @GENE$.\t\n",
+            "line 2: the label column is empty",
+        ),
+        ("label2.tsv", "@GENE$ and @DISEASE$.\t \n", "line 1: the label column is empty"),
+        # labels
+        ("null.jsonl", '{"text": "<< a >> b [[ c ]]", "label": null}\n', "line 1: 'label' is null"),
+        (
+            "mixed.jsonl",
+            '{"text": "<< a >> [[ c ]]", "label": "X"}\n{"text": "<< a >> [[ c ]]"}\n',
+            "line 2: no 'label' here, but line 1 has one",
+        ),
+    ],
+)
+def test_bad_values_are_errors_naming_file_line_and_what_was_expected(
+    tmp_path, name, content, message
+):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(DataFormatError, match=message) as error:
+        list(BioRelationDatasetReader().read(str(path)))
+    assert str(path) in str(error.value)
+
+
+def test_overlapping_entities_with_markers_name_file_and_line(tmp_path):
+    path = tmp_path / "overlap.jsonl"
+    path.write_text(
+        '{"text": "a b c", "head": {"start": 0, "end": 3}, "tail": {"start": 2, "end": 5}}\n'
+    )
+    reader = BioRelationDatasetReader(entity_representation="typed_markers")
+    with pytest.raises(DataFormatError, match="overlap.jsonl, line 1: entities .* overlap"):
+        list(reader.read(str(path)))
+
+
+def test_one_combined_mask_is_both_entities(tmp_path):
+    path = tmp_path / "chem_gene.tsv"
+    path.write_text("index\tsentence\tlabel\n1\tThe @CHEM-GENE$ complex.\tfalse\n")
+    (instance,) = list(BioRelationDatasetReader().read(str(path)))
+    assert span_words(instance, "head") == span_words(instance, "tail") == ["@CHEM-GENE$"]
+
+
+def test_dygie_relations_between_non_entities_are_counted_and_warned(tmp_path, caplog):
+    path = tmp_path / "dygie.jsonl"
+    path.write_text(
+        '{"doc_key": "d", "sentences": [["a", "b", "c"]], '
+        '"ner": [[[0, 0, "X"], [1, 1, "Y"]]], '
+        '"relations": [[[0, 0, 1, 1, "R"], [0, 1, 1, 1, "R"], [0, 0, 2, 2, "S"]]]}\n'
+    )
+    with caplog.at_level(logging.WARNING):
+        instances = list(BioRelationDatasetReader().read(str(path)))
+    assert sorted(i["label"].label for i in instances) == ["NONE", "R"]
+    assert caplog.records[-1].getMessage() == (
+        f"{path}: 2 relations dropped (R 1, S 1): their head or tail span is not an entity of "
+        "their sentence's 'ner' list (or both are the same), so no pair carries their label "
+        "(e.g. line 1 sentence 0 [0, 1, 1, 1, 'R'], line 1 sentence 0 [0, 0, 2, 2, 'S'])"
+    )
 
 
 @pytest.mark.parametrize(
