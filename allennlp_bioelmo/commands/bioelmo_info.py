@@ -26,7 +26,7 @@ def bilm_summary(options_file: str, weight_file: Optional[str]) -> Dict[str, Any
     """
     Dimensions, parameter count and MFLOP/token of a biLM; checks the weights against the options.
     """
-    from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+    from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
     from allennlp_bioelmo.file_formats.bilm_weights import read_bilm_tf_datasets
 
     options = BiLmOptions.from_file(options_file)

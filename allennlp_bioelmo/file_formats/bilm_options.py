@@ -205,8 +205,7 @@ class BiLmOptions:
             if n_layers > 1:
                 raise fail(
                     "'lstm.use_skip_connections' is missing; a multi-layer biLM must say whether "
-                    "its "
-                    "layers have residual connections (BioELMo and ELMo: true)"
+                    "its layers have residual connections (BioELMo and ELMo: true)"
                 )
             use_skip = False
         max_chars = int(cnn["max_characters_per_token"])

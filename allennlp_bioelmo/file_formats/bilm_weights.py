@@ -27,7 +27,7 @@ import numpy
 import torch
 from allennlp.common.checks import ConfigurationError
 
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +113,7 @@ def read_bilm_tf_datasets(weight_file: str, options: BiLmOptions) -> Dict[str, n
             if not hasattr(dataset, "shape"):
                 raise ConfigurationError(
                     f"BioELMo weight file {weight_file}: '{name}' is a group, expected a dataset "
-                    "of "
-                    f"shape {expected}"
+                    f"of shape {expected}"
                 )
             if tuple(dataset.shape) != expected:
                 raise ConfigurationError(
@@ -165,8 +164,8 @@ def read_softmax_weights(
             if tuple(handle[name].shape) != expected:
                 raise ConfigurationError(
                     f"softmax file {softmax_file}: dataset '{name}' has shape "
-                    f"{tuple(handle[name].shape)}, "
-                    f"expected {expected} (vocabulary size x projection_dim)"
+                    f"{tuple(handle[name].shape)}, expected {expected} (vocabulary size x "
+                    "projection_dim)"
                 )
             arrays.append(numpy.asarray(handle[name][...], dtype=numpy.float32))
     return arrays[0], arrays[1]

@@ -19,7 +19,7 @@ from typing import Dict, Tuple
 
 import numpy
 
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 from allennlp_bioelmo.file_formats.bilm_weights import (
     bilm_tf_dataset_shapes,
     lstm_dataset_prefix,

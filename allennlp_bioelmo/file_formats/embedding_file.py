@@ -100,8 +100,7 @@ class EmbeddingFile:
         if SENTENCE_TO_INDEX not in self._handle:
             raise ConfigurationError(
                 f"BioELMo embedding file {path} has no '{SENTENCE_TO_INDEX}' dataset (write it "
-                "with "
-                f"`allennlp bioelmo-embed`)"
+                "with `allennlp bioelmo-embed`)"
             )
         self.path = path
         self.layers = self._handle.attrs.get("bioelmo_layers", "all")

@@ -22,7 +22,7 @@ from allennlp_bioelmo.file_formats.bilm_weights import (
     write_bilm_tf_weights,
 )
 from allennlp_bioelmo.modules.bilm import BiLm
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 
 
 def log_uniform_probabilities(ids: torch.Tensor, vocab_size: int) -> torch.Tensor:
@@ -210,9 +210,8 @@ class BiLmLanguageModel(torch.nn.Module):
             + self.softmax_bias[sampled]
             - log_expected(sampled)
         )
-        sampled_logits = sampled_logits.masked_fill(
-            sampled.unsqueeze(0) == gold.unsqueeze(1), -1e30
-        )  # accidental hits
+        accidental_hits = sampled.unsqueeze(0) == gold.unsqueeze(1)
+        sampled_logits = sampled_logits.masked_fill(accidental_hits, -1e30)
         logits = torch.cat([true_logit.unsqueeze(1), sampled_logits], dim=1)
         return -torch.log_softmax(logits, dim=1)[:, 0]
 

@@ -4,8 +4,8 @@ projection) and `ProjectedBiLstm` make the `BiLm`; `BiLmLayerMix` mixes its laye
 counterpart of AllenNLP's `Elmo`) puts them together; `token_embedders` registers the embedders.
 """
 
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 from allennlp_bioelmo.modules.bilm import BiLm
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
 from allennlp_bioelmo.modules.bioelmo import BioElmo
 from allennlp_bioelmo.modules.character_encoder import CharacterEncoder
 from allennlp_bioelmo.modules.layer_mix import BiLmLayerMix

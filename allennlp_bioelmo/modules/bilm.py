@@ -12,7 +12,7 @@ from torch.profiler import record_function
 from allennlp_bioelmo.data.bilm_inputs import batch_to_ids
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoCharacterMapper
 from allennlp_bioelmo.file_formats.bilm_weights import load_bilm_tf_weights
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 from allennlp_bioelmo.modules.character_encoder import CharacterEncoder
 from allennlp_bioelmo.modules.projected_bilstm import ProjectedBiLstm
 from allennlp_bioelmo.modules.token_vector_cache import TokenVectorCache
@@ -44,10 +44,11 @@ def add_sentence_boundaries(
 
 class BiLm(torch.nn.Module):
     """
-    Character ids `(batch, timesteps, max_characters)` -> `num_layers + 1` activations, each
-    `(batch, timesteps + 2, 2 * projection_dim)` with `<S>` and `</S>` positions included; layer 0
-    is the char-CNN token vector repeated twice (so all layers have one width), layer `l` the
-    concatenated forward and backward outputs of LSTM layer `l`. Padded positions are zero.
+    Character ids `(batch, timesteps, max_characters)` -> `num_output_layers` (LSTM layers + 1)
+    activations, each `(batch, timesteps + 2, 2 * projection_dim)` with `<S>` and `</S>` positions
+    included; layer 0 is the char-CNN token vector repeated twice (so all layers have one width),
+    layer `l` the concatenated forward and backward outputs of LSTM layer `l`. Padded positions
+    are zero.
 
     State handling (what the LSTMs start from for each sentence):
 
@@ -108,7 +109,7 @@ class BiLm(torch.nn.Module):
         return self.options.output_dim
 
     @property
-    def num_layers(self) -> int:
+    def num_output_layers(self) -> int:
         return self.options.num_output_layers
 
     # ---- states -------------------------------------------------------------------------------

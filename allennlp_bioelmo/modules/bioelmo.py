@@ -154,7 +154,7 @@ class BioElmo(torch.nn.Module, FromParams):
         self._bilm.to(INFERENCE_DTYPES[inference_dtype])
 
         self._mix = BiLmLayerMix(
-            self._bilm.num_layers,
+            self._bilm.num_output_layers,
             self._bilm.get_output_dim(),
             mode=layer_mix,
             layers=layers,

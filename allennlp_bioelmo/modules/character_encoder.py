@@ -4,7 +4,7 @@ The context-insensitive half of the biLM: character embedding -> char CNN -> hig
 
 import torch
 
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 
 
 class CharacterEncoder(torch.nn.Module):

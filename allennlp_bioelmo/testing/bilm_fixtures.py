@@ -1,8 +1,7 @@
 """
 Writes biLM files in the exact formats BioELMo is released in, with random weights: an `options`
 JSON, a bilm-tf `dump_weights` HDF5 file (layout in `allennlp_bioelmo.file_formats.bilm_weights`)
-and a
-vocabulary file (one token per line, `<S>`, `</S>`, `<UNK>` first). The real files cannot be
+and a vocabulary file (one token per line, `<S>`, `</S>`, `<UNK>` first). The real files cannot be
 downloaded here; these let tests and benchmarks exercise the real loading code.
 
     python -m allennlp_bioelmo.testing.bilm_fixtures fixtures/bilm --size small
@@ -16,7 +15,7 @@ from typing import Dict, Iterable, Optional, Tuple
 
 import numpy
 
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 from allennlp_bioelmo.file_formats.bilm_weights import bilm_tf_dataset_shapes, write_bilm_tf_weights
 
 # The BioELMo release's network (Jin et al. 2019), in bilm-tf's training options form.

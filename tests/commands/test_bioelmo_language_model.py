@@ -14,7 +14,7 @@ from allennlp_bioelmo.language_model.evaluation import perplexity
 from tests import FIXTURES
 from allennlp_bioelmo.modules.bilm import BiLm
 from allennlp_bioelmo.language_model.bilm_language_model import BiLmLanguageModel
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 from allennlp_bioelmo.testing.bilm_fixtures import SMALL_OPTIONS
 from tests.commands.cli import allennlp_in_process
 from tests.modules.bilm_test_utils import char_ids

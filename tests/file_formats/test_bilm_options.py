@@ -5,7 +5,7 @@ import logging
 import pytest
 from allennlp.common.checks import ConfigurationError
 
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 from allennlp_bioelmo.testing.bilm_fixtures import FULL_BIOELMO_OPTIONS, SMALL_OPTIONS
 
 

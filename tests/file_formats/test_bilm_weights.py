@@ -4,7 +4,7 @@ import pytest
 from allennlp.common.checks import ConfigurationError
 
 from allennlp_bioelmo.modules.bilm import BiLm
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 from allennlp_bioelmo.file_formats.bilm_weights import (
     bilm_order_to_tf_gates,
     load_bilm_tf_weights,

@@ -9,7 +9,7 @@ from allennlp_bioelmo.language_model.bilm_language_model import (
     log_expected_count,
     log_uniform_candidates,
 )
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 from allennlp_bioelmo.testing.bilm_fixtures import SMALL_OPTIONS
 
 

@@ -1,3 +1,5 @@
+"""The `bioelmo` and `bioelmo_cached` token embedders; importing this package registers them."""
+
 from allennlp_bioelmo.modules.token_embedders.bioelmo_cached_token_embedder import (
     BioElmoCachedTokenEmbedder,
 )

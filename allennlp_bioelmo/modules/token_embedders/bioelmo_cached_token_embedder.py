@@ -1,3 +1,8 @@
+"""
+The `bioelmo_cached` token embedder: `bioelmo` with the frozen biLM layers read from a
+`bioelmo-embed` file instead of recomputed every epoch.
+"""
+
 import logging
 from typing import Dict, List, Optional, Tuple
 
@@ -68,14 +73,12 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
             if self._cache.layers != "all":
                 raise ConfigurationError(
                     f"{cache_file} holds '{self._cache.layers}' vectors; bioelmo_cached needs "
-                    "every layer "
-                    f"(bioelmo-embed --layers all)"
+                    "every layer (bioelmo-embed --layers all)"
                 )
             logger.info("BioELMo vectors cached in %s (%d sentences)", cache_file, len(self._cache))
         self._append = append_to_cache
-        self._known: Dict[bytes, Optional[str]] = (
-            {}
-        )  # character-id fingerprint -> dataset in the file
+        # character-id fingerprint -> dataset in the file
+        self._known: Dict[bytes, Optional[str]] = {}
         self._memory: Dict[bytes, numpy.ndarray] = {}  # vectors computed here, with append_to_cache
         self.hits = self.misses = 0
 
@@ -101,7 +104,7 @@ class BioElmoCachedTokenEmbedder(BioElmoTokenEmbedder):
         # Same layout as the biLM's output: <S> at 0, tokens at 1..length; the boundary positions
         # stay zero, which is harmless because they are dropped after the (position-wise) mix.
         layers = torch.zeros(
-            (self.bilm.num_layers, batch_size, timesteps + 2, self.bilm.get_output_dim()),
+            (self.bilm.num_output_layers, batch_size, timesteps + 2, self.bilm.get_output_dim()),
             device=character_ids.device,
         )
         # Sentences are recognised by their character ids: a sentence seen before costs one

@@ -1,3 +1,8 @@
+"""
+The `bioelmo` token embedder: BioELMo vectors in an AllenNLP model, a drop-in replacement for
+AllenNLP's `elmo_token_embedder`.
+"""
+
 from typing import List, Optional, Tuple
 
 import torch

@@ -5,7 +5,7 @@ import pytest
 import torch
 from allennlp.common.checks import ConfigurationError
 
-from allennlp_bioelmo.commands.bioelmo_embed import embed_file
+from allennlp_bioelmo.precomputed_vectors import embed_file
 from allennlp_bioelmo.modules.token_embedders import (
     BioElmoCachedTokenEmbedder,
     BioElmoTokenEmbedder,
