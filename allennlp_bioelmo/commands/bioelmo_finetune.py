@@ -11,7 +11,7 @@ import os
 from allennlp.commands.subcommand import Subcommand
 
 from allennlp_bioelmo.common.config_variables import add_cuda_device_argument
-from allennlp_bioelmo.language_model.training import finetune
+from allennlp_bioelmo.language_model.training import FinetuneSettings, run_finetune
 
 
 @Subcommand.register("bioelmo-finetune")
@@ -25,8 +25,8 @@ class BioElmoFinetune(Subcommand):
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description = (
             "Continue training a BioELMo biLM on one-sentence-per-line text (or train one from "
-            "scratch); "
-            "rerun to resume; exports weights.hdf5, softmax.hdf5, options.json and vocab.txt."
+            "scratch); rerun to resume; exports weights.hdf5, softmax.hdf5, options.json and "
+            "vocab.txt."
         )
         subparser = parser.add_parser(
             self.name, description=description, help="Fine-tune the BioELMo biLM."
@@ -65,32 +65,30 @@ class BioElmoFinetune(Subcommand):
             "--grad-clip", type=float, default=10.0, help="gradient norm clip (0: none)"
         )
         add_cuda_device_argument(subparser)
-        subparser.set_defaults(
-            func=lambda args: print(
-                json.dumps(
-                    finetune(
-                        args.options_file,
-                        args.vocab_file,
-                        args.train_file,
-                        args.output_dir,
-                        args.weight_file,
-                        args.softmax_file,
-                        args.epochs,
-                        args.batch_size,
-                        args.learning_rate,
-                        args.num_samples,
-                        args.checkpoint_every,
-                        args.max_steps,
-                        args.seed,
-                        args.validation_file,
-                        args.validate_every,
-                        args.warmup_steps,
-                        args.lr_schedule,
-                        args.grad_clip,
-                        cuda_device=args.cuda_device,
-                    ),
-                    indent=2,
-                )
-            )
-        )
+        subparser.set_defaults(func=_finetune_from_args)
         return subparser
+
+
+def _finetune_from_args(args: argparse.Namespace) -> None:
+    settings = FinetuneSettings(
+        options_file=args.options_file,
+        vocab_file=args.vocab_file,
+        train_file=args.train_file,
+        output_dir=args.output_dir,
+        weight_file=args.weight_file,
+        softmax_file=args.softmax_file,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        num_samples=args.num_samples,
+        checkpoint_every=args.checkpoint_every,
+        max_steps=args.max_steps,
+        seed=args.seed,
+        validation_file=args.validation_file,
+        validate_every=args.validate_every,
+        warmup_steps=args.warmup_steps,
+        lr_schedule=args.lr_schedule,
+        grad_clip=args.grad_clip,
+        cuda_device=args.cuda_device,
+    )
+    print(json.dumps(run_finetune(settings), indent=2))

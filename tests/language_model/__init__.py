@@ -1,0 +1,1 @@
+"""Tests of the biLM language model: its softmax, training and resume."""
