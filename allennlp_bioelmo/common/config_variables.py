@@ -13,12 +13,18 @@ real files by exporting the variable; nothing else changes.
   (the source tree of an editable install, or the current directory or one of its parents); a
   reader that opens one of them logs a warning naming the variable to set. Outside a checkout
   they stay unset, and Jsonnet's error names the missing variable.
+* `BIOELMO_OUTPUT_DIM` (the width of the biLM's layers) is derived from `BIOELMO_OPTIONS`. Where
+  that file is missing or broken, importing still works (a warning names the file), and a config
+  that needs the width fails with the real problem, e.g. "BioELMo options file not found: <path>".
 """
 
-import json
 import logging
 import os
 from typing import Dict, Optional, Set, Tuple
+
+from allennlp.common.checks import ConfigurationError
+
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 
 logger = logging.getLogger(__name__)
 
@@ -126,13 +132,21 @@ def config_variable_defaults(repository_root: Optional[str] = None) -> Dict[str,
     return {**FIXED_DEFAULTS, "CUDA_DEVICE": default_cuda_device(), **fixture_data_defaults(root)}
 
 
-def bilm_output_dim(options_file: str) -> Optional[int]:
-    """2 x `lstm.projection_dim` of an options file, or None if it cannot be read."""
-    try:
-        with open(options_file, encoding="utf-8") as handle:
-            return 2 * int(json.load(handle)["lstm"]["projection_dim"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+# BIOELMO_OUTPUT_DIM when BIOELMO_OPTIONS cannot be read: not a number, so the config's
+# `std.parseInt` fails with this text, which names the file and what is wrong with it (an unset
+# variable would fail with Jsonnet's "undefined external variable" instead). Jsonnet appends
+# " is not a base 10 integer".
+_UNDERIVED_OUTPUT_DIM = "BIOELMO_OUTPUT_DIM cannot be derived from BIOELMO_OPTIONS"
+
+
+def bilm_output_dim(options_file: str) -> int:
+    """
+    The width of the biLM's layers (2 x `lstm.projection_dim`) that `options_file` describes.
+
+    Raises `ConfigurationError` naming the file ("not found", "not valid UTF-8 JSON", or the bad
+    key).
+    """
+    return BiLmOptions.from_file(options_file).output_dim
 
 
 def set_config_variable_defaults() -> None:
@@ -142,18 +156,26 @@ def set_config_variable_defaults() -> None:
     for name, default in config_variable_defaults().items():
         os.environ.setdefault(name, default)
     # Configs size the layers after the embedder with BIOELMO_OUTPUT_DIM (1024 for BioELMo), so
-    # the same config fits the real biLM and BioELMo-small.
-    if "BIOELMO_OUTPUT_DIM" not in os.environ:
-        dim = bilm_output_dim(os.environ["BIOELMO_OPTIONS"])
-        if dim is not None:
-            os.environ["BIOELMO_OUTPUT_DIM"] = str(dim)
-        else:
-            logger.warning(
-                "BIOELMO_OPTIONS=%s is not a readable biLM options file, so BIOELMO_OUTPUT_DIM "
-                "(which the training configs need) is not set: fix the path or export "
-                "BIOELMO_OUTPUT_DIM.",
-                os.environ["BIOELMO_OPTIONS"],
+    # the same config fits the real biLM and BioELMo-small. A placeholder inherited from a parent
+    # process is not the user's setting: derive the width again.
+    if os.environ.get("BIOELMO_OUTPUT_DIM", _UNDERIVED_OUTPUT_DIM).startswith(
+        _UNDERIVED_OUTPUT_DIM
+    ):
+        options_file = os.environ["BIOELMO_OPTIONS"]
+        try:
+            os.environ["BIOELMO_OUTPUT_DIM"] = str(bilm_output_dim(options_file))
+        except Exception as error:  # importing the plugin must not fail, whatever the file holds
+            reason = (
+                str(error)
+                if isinstance(error, ConfigurationError)
+                else f"BioELMo options file {options_file} cannot be read: {error}"
             )
+            problem = (
+                f"{_UNDERIVED_OUTPUT_DIM}: {reason} (fix BIOELMO_OPTIONS, or export "
+                "BIOELMO_OUTPUT_DIM)"
+            )
+            logger.warning("%s", problem)
+            os.environ["BIOELMO_OUTPUT_DIM"] = f"{problem}; this placeholder"
 
 
 # ---- telling the user which files they are using -------------------------------------------------

@@ -5,10 +5,13 @@ import os
 import shutil
 
 import pytest
+from allennlp.common import Params
 
 from allennlp_bioelmo.common import config_variables
 from allennlp_bioelmo.data.dataset_readers import BioConllDatasetReader
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 from tests import FIXTURES, REPOSITORY_ROOT
+from tests.commands.cli import NER_CONFIG, allennlp
 from tests.conftest import TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS
 
 NCBI_FIXTURE = os.path.join(FIXTURES, "data", "ncbi_disease", "train.txt")
@@ -73,3 +76,47 @@ def test_bioelmo_small_and_user_files_are_named(caplog, tmp_path):
     assert "BioELMo-small, the small biLM shipped with allennlp-bioelmo" in small_message
     assert "weights (from the model archive)" in user_message
     assert "BioELMo-small" not in user_message and "RANDOM" not in user_message
+
+
+def test_a_missing_options_file_is_the_error_training_reports(monkeypatch, tmp_path):
+    monkeypatch.delenv("BIOELMO_OUTPUT_DIM")  # the child derives it from BIOELMO_OPTIONS
+    result = allennlp(
+        "train",
+        NER_CONFIG,
+        "-s",
+        str(tmp_path / "out"),
+        env={"BIOELMO_OPTIONS": "/nonexistent.json"},
+        check=False,
+    )
+    assert result.returncode != 0
+    error = [line for line in result.stderr.splitlines() if line.startswith("RuntimeError")]
+    assert len(error) == 1, result.stderr[-4000:]
+    assert "BioELMo options file not found: /nonexistent.json" in error[0]
+    assert "undefined external variable" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_broken_options_file_does_not_break_the_import_but_a_config_names_it(
+    monkeypatch, tmp_path, caplog
+):
+    broken = tmp_path / "options.json"
+    broken.write_text("{not json")
+    config = os.path.join(REPOSITORY_ROOT, NER_CONFIG)
+    monkeypatch.delenv("BIOELMO_OUTPUT_DIM")
+    for options, problem in (
+        (broken, f"BioELMo options file {broken} is not valid UTF-8 JSON"),
+        (tmp_path, f"BioELMo options file {tmp_path} cannot be read"),  # a folder
+    ):
+        monkeypatch.setenv("BIOELMO_OPTIONS", str(options))
+        with caplog.at_level(logging.WARNING):
+            config_variables.set_config_variable_defaults()  # as importing the plugin does
+        assert problem in caplog.records[-1].getMessage()
+        with pytest.raises(RuntimeError, match="BIOELMO_OUTPUT_DIM cannot be derived") as error:
+            Params.from_file(config)
+        assert problem in str(error.value)
+    # a child process inherits the placeholder, not a setting: with a good file it derives the width
+    monkeypatch.setenv("BIOELMO_OPTIONS", TEST_BILM_OPTIONS)
+    config_variables.set_config_variable_defaults()
+    assert os.environ["BIOELMO_OUTPUT_DIM"] == str(
+        BiLmOptions.from_file(TEST_BILM_OPTIONS).output_dim
+    )
