@@ -1,3 +1,5 @@
+"""The `allennlp bioelmo-*` subcommands; importing this package registers them."""
+
 from allennlp_bioelmo.commands.bioelmo_convert import BioElmoConvert
 from allennlp_bioelmo.commands.bioelmo_embed import BioElmoEmbed
 from allennlp_bioelmo.commands.bioelmo_finetune import BioElmoFinetune

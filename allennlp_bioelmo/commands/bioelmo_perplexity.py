@@ -55,6 +55,5 @@ def _run(args: argparse.Namespace) -> None:
     result = perplexity(model, read_sentences(args.text_file, False), args.batch_size)
     print(
         f"forward perplexity {result['forward']:.2f}  backward perplexity "
-        f"{result['backward']:.2f}  "
-        f"({result['tokens']} predicted tokens per direction)"
+        f"{result['backward']:.2f}  ({result['tokens']} predicted tokens per direction)"
     )

@@ -1,0 +1,1 @@
+"""Helpers shared across the package: config variables, atomic writes, CPU features, CPU streams."""

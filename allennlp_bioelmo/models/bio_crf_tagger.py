@@ -1,3 +1,8 @@
+"""
+The `bio_crf_tagger` model: biomedical NER with a label-scheme-constrained CRF, scored by
+strict entity F1.
+"""
+
 from typing import Any, Dict, List, Optional
 
 import torch

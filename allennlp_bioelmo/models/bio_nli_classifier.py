@@ -1,3 +1,8 @@
+"""
+The `bio_nli_classifier` model: premise/hypothesis inference (MedNLI), pooled or with the
+BioELMo paper's bilinear probe.
+"""
+
 from typing import Any, Dict, List, Optional
 
 import torch

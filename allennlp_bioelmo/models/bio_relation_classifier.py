@@ -1,3 +1,8 @@
+"""
+The `bio_relation_classifier` model: the relation between a head and a tail entity, from their
+pooled spans, scored by micro/macro F1 over the positive labels.
+"""
+
 from typing import Any, Dict, List, Optional
 
 import torch

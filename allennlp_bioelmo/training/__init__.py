@@ -1,0 +1,1 @@
+"""Training support for the task models: their metrics and helpers for `allennlp train`."""

@@ -1,3 +1,5 @@
+"""The `entity_f1` metric: strict entity-level precision, recall and F1, for NER."""
+
 from collections import Counter
 from typing import Dict, Sequence, Tuple
 

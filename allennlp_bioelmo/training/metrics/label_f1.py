@@ -1,3 +1,8 @@
+"""
+The `label_f1` metric: micro and macro F1 over the positive labels, for relation extraction;
+and the summing of counts over distributed workers that both metrics use.
+"""
+
 from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
