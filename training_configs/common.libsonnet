@@ -5,8 +5,12 @@
   env(name):: std.extVar(name),
   envInt(name):: std.parseInt(std.extVar(name)),
 
-  // Width of every biLM layer: 1024 for BioELMo, derived from BIOELMO_OPTIONS.
-  bilmDim:: $.envInt('BIOELMO_OUTPUT_DIM'),
+  // Width of every biLM layer: 1024 for BioELMo, derived from BIOELMO_OPTIONS. Where that file
+  // cannot be read, the plugin sets the variable to the reason instead, which is the error shown.
+  bilmDim::
+    local dim = $.env('BIOELMO_OUTPUT_DIM');
+    local digits = std.length(dim) > 0 && std.all([std.member('0123456789', c) for c in std.stringChars(dim)]);
+    if digits then std.parseInt(dim) else error dim,
 
   // The BioELMo token embedder, frozen as in the paper unless requires_grad is set. With
   // BIOELMO_CACHE naming a file written by `allennlp bioelmo-embed --layers all`, the frozen

@@ -132,10 +132,9 @@ def config_variable_defaults(repository_root: Optional[str] = None) -> Dict[str,
     return {**FIXED_DEFAULTS, "CUDA_DEVICE": default_cuda_device(), **fixture_data_defaults(root)}
 
 
-# BIOELMO_OUTPUT_DIM when BIOELMO_OPTIONS cannot be read: not a number, so the config's
-# `std.parseInt` fails with this text, which names the file and what is wrong with it (an unset
-# variable would fail with Jsonnet's "undefined external variable" instead). Jsonnet appends
-# " is not a base 10 integer".
+# BIOELMO_OUTPUT_DIM when BIOELMO_OPTIONS cannot be read starts with this, then names the file and
+# what is wrong with it; `bilmDim` in training_configs/common.libsonnet raises it as the config's
+# error (an unset variable would fail with Jsonnet's "undefined external variable" instead).
 _UNDERIVED_OUTPUT_DIM = "BIOELMO_OUTPUT_DIM cannot be derived from BIOELMO_OPTIONS"
 
 
@@ -175,7 +174,7 @@ def set_config_variable_defaults() -> None:
                 "BIOELMO_OUTPUT_DIM)"
             )
             logger.warning("%s", problem)
-            os.environ["BIOELMO_OUTPUT_DIM"] = f"{problem}; this placeholder"
+            os.environ["BIOELMO_OUTPUT_DIM"] = problem
 
 
 # ---- telling the user which files they are using -------------------------------------------------
