@@ -9,9 +9,11 @@ with open("allennlp_bioelmo/version.py") as handle:
 # their own pins (torch<1.13, ...) cannot be met on Python 3.11, so `make install` installs them
 # with --no-deps (see requirements.txt).
 INSTALL_REQUIRES = [
+    "bioc>=2.1",
     "google-crc32c>=1.1",
     "h5py>=3.6",
     "jsonnet>=0.10",
+    "lxml>=4.6",
     "numpy>=1.21",
     "torch>=2.0",
     "tqdm>=4.62",
