@@ -2,7 +2,7 @@
 Throughput of our `BiLm` against AllenNLP's ELMo biLM on the same full-size random weight file.
 
     python benchmarks/bilm_throughput.py [--batch-sizes 1 8 32 64] [--batches 4] [--threads 2]
-        [--device cpu|cuda] [--dtypes float32 bfloat16] [--profile]
+        [--device cpu|cuda] [--dtypes float32 bfloat16] [--profile] [--smoke]
 
 Prints, per batch size and dtype: tokens/s of ours and of AllenNLP's `_ElmoBiLm` (timed in turn,
 in the same run), their ratio, the largest difference of the outputs relative to the largest
@@ -10,52 +10,36 @@ output, and (float32 on CPU) the share of the GEMM bound: this machine's measure
 of the biLM's own largest matrix product (all input-to-gate products of a layer at once, for the
 batch's token count) divided by the biLM's FLOPs per token. `--profile` adds where our time goes.
 Peak memory: resident set of the process on CPU, allocated memory per implementation on CUDA.
+`--smoke`: the tiny fixture biLM instead of the full-size one, batch 1 and 4, 2 batches each.
 """
 
 import argparse
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
-from typing import Callable, List, Tuple
+from typing import Callable, List
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from allennlp_bioelmo.common.cpu_features import native_bfloat16_flags
-from allennlp_bioelmo.data.bilm_inputs import batch_to_ids
 from allennlp_bioelmo.modules.bilm import BiLm
-from allennlp_bioelmo.modules.bilm_options import BiLmOptions
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
 from allennlp_bioelmo.testing.bilm_fixtures import FULL_BIOELMO_OPTIONS, write_bilm_fixture
-from real_corpus import SHARED, column_file_sentences
-
-SHARED_CORPUS = os.path.join(SHARED, "ncbi-disease", "train.txt")
-Batch = Tuple[torch.Tensor, int]  # character ids, number of tokens
-
-
-def corpus_sentences(rng: random.Random):
-    """
-    Real PubMed sentences of 10-40 tokens (NCBI-disease, from ../shared/data) when available, so
-    token repetition within a batch is realistic; otherwise sentences of random lowercase words.
-    """
-    if os.path.exists(SHARED_CORPUS):
-        sentences = column_file_sentences(SHARED_CORPUS)
-        return [s for s in sentences if 10 <= len(s) <= 40], "NCBI-disease train sentences"
-    words = [
-        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 12)))
-        for _ in range(5000)
-    ]
-    return [
-        [rng.choice(words) for _ in range(rng.randint(10, 40))] for _ in range(2000)
-    ], "random words"
-
-
-def synchronize(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+from harness import (
+    FIXTURE_BILM,
+    Batch,
+    add_smoke_argument,
+    corpus_sentences,
+    peak_memory_mb,
+    random_batch,
+    reset_peak_memory,
+    synchronize,
+    tokens_per_second,
+)
 
 
 def largest_product_rate(options: BiLmOptions, tokens: int, device: torch.device) -> float:
@@ -74,16 +58,6 @@ def largest_product_rate(options: BiLmOptions, tokens: int, device: torch.device
     synchronize(device)
     seconds = (time.perf_counter() - start) / repeats
     return 2 * tokens * options.projection_dim * 4 * options.lstm_dim / seconds / 1e9
-
-
-def tokens_per_second(run: Callable, batches: List[Batch], device: torch.device) -> float:
-    run(batches[0][0])  # warm-up (and, for ours, packing the recurrent kernels)
-    synchronize(device)
-    start = time.perf_counter()
-    for ids, _ in batches:
-        run(ids)
-    synchronize(device)
-    return sum(n for _, n in batches) / (time.perf_counter() - start)
 
 
 # How `--profile` names the operations inside the biLSTM.
@@ -148,8 +122,8 @@ def largest_relative_difference(ours: List[torch.Tensor], theirs: List[torch.Ten
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 8, 32, 64])
-    parser.add_argument("--batches", type=int, default=4)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", help="default 1 8 32 64 (smoke 1 4)")
+    parser.add_argument("--batches", type=int, help="per batch size; default 4 (smoke 2)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     parser.add_argument(
@@ -170,7 +144,10 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="also print where our float32 CPU time goes"
     )
+    add_smoke_argument(parser)
     args = parser.parse_args()
+    args.batch_sizes = args.batch_sizes or ([1, 4] if args.smoke else [1, 8, 32, 64])
+    args.batches = args.batches or (2 if args.smoke else 4)
     device = torch.device(args.device)
     if device.type == "cuda" and not torch.cuda.is_available():
         sys.exit(f"--device {args.device}: torch sees no CUDA device on this machine")
@@ -179,11 +156,16 @@ def main() -> None:
         ["float32", "bfloat16"] if device.type == "cuda" or native_bfloat16_flags() else ["float32"]
     )
 
-    weight_file = os.path.join(args.fixture_dir, "weights.hdf5")
-    if not os.path.exists(weight_file):
-        print(f"writing a full-size random BioELMo weight file to {args.fixture_dir} ...")
-        write_bilm_fixture(args.fixture_dir, FULL_BIOELMO_OPTIONS, seed=1)
-    options_file = os.path.join(args.fixture_dir, "options.json")
+    if args.smoke:
+        bilm_name = "the fixture biLM (smoke)"
+        options_file, weight_file = FIXTURE_BILM["BIOELMO_OPTIONS"], FIXTURE_BILM["BIOELMO_WEIGHTS"]
+    else:
+        bilm_name = "full-size random BioELMo"
+        weight_file = os.path.join(args.fixture_dir, "weights.hdf5")
+        if not os.path.exists(weight_file):
+            print(f"writing a full-size random BioELMo weight file to {args.fixture_dir} ...")
+            write_bilm_fixture(args.fixture_dir, FULL_BIOELMO_OPTIONS, seed=1)
+        options_file = os.path.join(args.fixture_dir, "options.json")
     options = BiLmOptions.from_file(options_file)
     flops = options.flops_per_token()
 
@@ -202,10 +184,10 @@ def main() -> None:
         return _ElmoBiLm(options_file, weight_file).eval().to(device, dtype)
 
     rng = random.Random(0)
-    sentences, source = corpus_sentences(rng)
+    sentences, source = corpus_sentences(args.smoke)
     where = f"{args.threads} threads" if device.type == "cpu" else str(device)
     print(
-        f"full-size random BioELMo ({flops / 1e6:.0f} MFLOP/token), {where}, "
+        f"{bilm_name} ({flops / 1e6:.0f} MFLOP/token), {where}, "
         f"sentences: {source}, {args.batches} batches per size"
     )
     models: dict = {}  # one copy per dtype: converting back and forth would round the weights
@@ -217,10 +199,9 @@ def main() -> None:
 
     with torch.no_grad():
         for batch_size in args.batch_sizes:
-            batches = []
-            for _ in range(args.batches):
-                chosen = [rng.choice(sentences) for _ in range(batch_size)]
-                batches.append((batch_to_ids(chosen).to(device), sum(len(s) for s in chosen)))
+            batches = [
+                random_batch(batch_size, rng, sentences, device) for _ in range(args.batches)
+            ]
             mean_tokens = sum(n for _, n in batches) // len(batches) + 2 * batch_size
             rate = largest_product_rate(options, mean_tokens, device)
             bound = rate * 1e9 / flops
@@ -248,7 +229,7 @@ def main() -> None:
                 line = f"  {dtype_name:<8}"
                 for name, run in implementations:
                     if device.type == "cuda":
-                        torch.cuda.reset_peak_memory_stats(device)
+                        reset_peak_memory(device)
                     try:
                         tps = tokens_per_second(run, batches, device)
                     except RuntimeError as error:  # e.g. an operator without this dtype
@@ -263,7 +244,7 @@ def main() -> None:
                     else:
                         line += f" (ours {ours_tps / tps:.2f}x)"
                     if device.type == "cuda":
-                        line += f" peak {torch.cuda.max_memory_allocated(device) / 2**20:.0f} MB"
+                        line += f" peak {peak_memory_mb(device):.0f} MB"
                 if "allennlp" in outputs:
                     difference = largest_relative_difference(outputs["ours"], outputs["allennlp"])
                     line += f"  max|ours - allennlp|/max|allennlp| {difference:.1e}"
@@ -273,8 +254,7 @@ def main() -> None:
                         print(f"  {name}:")
                         profile_breakdown(run, batches)
     if device.type == "cpu":
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak resident memory of the process {peak_mb:.0f} MB")
+        print(f"peak resident memory of the process {peak_memory_mb():.0f} MB")
 
 
 if __name__ == "__main__":

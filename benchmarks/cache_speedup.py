@@ -5,6 +5,7 @@ and with a full-size random BioELMo; for the paper's probe (training_configs/pro
 and for the biLSTM-CRF (training_configs/ner/ncbi_disease).
 
     python benchmarks/cache_speedup.py [--sentences 1000] [--full-sentences 300] [--epochs 2]
+    python benchmarks/cache_speedup.py --smoke   # the fixture biLM, 8 fixture sentences, 1 epoch
 
 Uses NCBI-disease from ../shared/data when present (else the copy in data/ncbi-disease). Prints
 the cache build time, seconds per epoch (training + validation) of each setting and the speed-up.
@@ -24,13 +25,11 @@ from allennlp.commands.train import train_model  # noqa: E402
 from allennlp.common import Params  # noqa: E402
 from allennlp.training.callbacks.callback import TrainerCallback  # noqa: E402
 
-from allennlp_bioelmo.commands.bioelmo_embed import embed_file  # noqa: E402
 from allennlp_bioelmo.common.config_variables import BIOELMO_SMALL_FILES
+from allennlp_bioelmo.precomputed_vectors import embed_file
 from allennlp_bioelmo.testing.bilm_fixtures import FULL_BIOELMO_OPTIONS, write_bilm_fixture
-from real_corpus import ROOT as REPOSITORY_ROOT
-from real_corpus import SHARED
+from harness import FIXTURE_BILM, ROOT, add_smoke_argument, column_file_blocks, ncbi_disease_file
 
-SHARED_TRAIN = os.path.join(SHARED, "ncbi-disease", "train.txt")
 CONFIGS = {  # config -> the prefix of its data variables
     "probing/bc2gm_mlp_crf": "BC2GM",
     "ner/ncbi_disease": "NCBI_DISEASE",
@@ -47,23 +46,12 @@ class EpochTimer(TrainerCallback):
         EPOCH_TIMES.append(time.perf_counter())
 
 
-def read_blocks(path):
-    blocks, current = [], []
-    for line in open(path, encoding="utf-8"):
-        if line.strip():
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    return blocks + ([current] if current else [])
-
-
 def seconds_per_epoch(directory, config, train_file, dev_file, epochs, cache_file):
     os.environ["BIOELMO_CACHE"] = cache_file
     prefix = CONFIGS[config]
     os.environ[f"{prefix}_TRAIN"], os.environ[f"{prefix}_DEV"] = train_file, dev_file
     params = Params.from_file(
-        os.path.join(REPOSITORY_ROOT, "training_configs", config + ".jsonnet"),
+        os.path.join(ROOT, "training_configs", config + ".jsonnet"),
         json.dumps(
             {
                 "test_data_path": None,
@@ -86,12 +74,12 @@ def measure(name, options_file, weight_file, blocks, epochs, workdir):
     train_file, dev_file = os.path.join(workdir, "train.txt"), os.path.join(workdir, "dev.txt")
     for path, part in ((train_file, blocks[split:]), (dev_file, blocks[:split])):
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write("\n".join("".join(block) for block in part) + "\n")
+            handle.write(
+                "\n".join("".join("\t".join(row) + "\n" for row in block) for block in part) + "\n"
+            )
     sentences = os.path.join(workdir, "sentences.txt")
     with open(sentences, "w", encoding="utf-8") as handle:
-        handle.write(
-            "\n".join(" ".join(line.split("\t")[0] for line in block) for block in blocks) + "\n"
-        )
+        handle.write("\n".join(" ".join(row[0] for row in block) for block in blocks) + "\n")
     cache = os.path.join(workdir, "cache.hdf5")
     start = time.perf_counter()
     embed_file(sentences, cache, options_file, weight_file, batch_size=32)
@@ -115,30 +103,33 @@ def measure(name, options_file, weight_file, blocks, epochs, workdir):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--sentences", type=int, default=1000)
+    parser.add_argument("--sentences", type=int, help="default 1000 (smoke 8)")
     parser.add_argument("--full-sentences", type=int, default=300)
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--skip-full", action="store_true")
+    parser.add_argument("--epochs", type=int, help="default 2 (smoke 1)")
+    parser.add_argument("--skip-full", action="store_true", help="(always with --smoke)")
+    add_smoke_argument(parser)
     args = parser.parse_args()
-    source = (
-        SHARED_TRAIN
-        if os.path.exists(SHARED_TRAIN)
-        else os.path.join(REPOSITORY_ROOT, "data", "ncbi-disease", "train.txt")
-    )
-    blocks = read_blocks(source)
+    args.sentences = args.sentences or (8 if args.smoke else 1000)
+    args.epochs = args.epochs or (1 if args.smoke else 2)
+    source = ncbi_disease_file("train", args.smoke)
+    blocks = column_file_blocks(source)
     print(f"corpus: {source}; {args.epochs} epochs per setting; 2 threads")
+    # smoke: the fixture biLM stands in for BioELMo-small, and no full-size biLM
+    name, bilm_files = "BioELMo-small", BIOELMO_SMALL_FILES
+    if args.smoke:
+        name, bilm_files = "the fixture biLM (smoke)", FIXTURE_BILM
     with tempfile.TemporaryDirectory() as workdir:
         small = os.path.join(workdir, "small")
         os.makedirs(small)
         measure(
-            "BioELMo-small",
-            BIOELMO_SMALL_FILES["BIOELMO_OPTIONS"],
-            BIOELMO_SMALL_FILES["BIOELMO_WEIGHTS"],
+            name,
+            bilm_files["BIOELMO_OPTIONS"],
+            bilm_files["BIOELMO_WEIGHTS"],
             blocks[: args.sentences],
             args.epochs,
             small,
         )
-        if not args.skip_full:
+        if not (args.skip_full or args.smoke):
             full = os.path.join(workdir, "full")
             options_file, weight_file, _ = write_bilm_fixture(
                 os.path.join(full, "bilm"), FULL_BIOELMO_OPTIONS, seed=1

@@ -5,20 +5,27 @@ BioELMo-small against a random biLM of the same dimensions (and plain word embed
 `--settings words`). Prints test entity F1/precision/recall, seconds per epoch and peak memory.
 
     python benchmarks/probe_real.py [--epochs 10] [--cache]
+    python benchmarks/probe_real.py --smoke     # fixture corpus and biLM, 1 epoch
 """
 
 import os
 
-from real_corpus import SHARED, main
+from harness import FIXTURE_DATA, SHARED
+from real_corpus import main
+
+SPLITS = {"train": "train.tsv", "dev": "devel.tsv", "test": "test.tsv"}
+
+
+def data_files(corpus: str) -> dict:
+    return {f"BC2GM_{split.upper()}": os.path.join(corpus, name) for split, name in SPLITS.items()}
+
 
 if __name__ == "__main__":
-    corpus = os.path.join(SHARED, "bc2gm")
-    files = {"train": "train.tsv", "dev": "devel.tsv", "test": "test.tsv"}
-    files = {split: os.path.join(corpus, name) for split, name in files.items()}
     main(
         "training_configs/probing/bc2gm_mlp_crf.jsonnet",
-        {f"BC2GM_{split.upper()}": path for split, path in files.items()},
+        data_files(os.path.join(SHARED, "bc2gm")),
         ["test_f1-measure-overall", "test_precision-overall", "test_recall-overall"],
         __doc__.splitlines()[1],
         epochs=10,
+        smoke_env=data_files(os.path.join(FIXTURE_DATA, "bc2gm")),
     )

@@ -5,21 +5,24 @@ training_configs/relation/chemprot_scibert.jsonnet: BioELMo-small against plain 
 Prints test micro-F1, macro-F1 and accuracy, seconds per epoch and peak memory.
 
     python benchmarks/re_real.py [--epochs 20] [--cache] [--settings bioelmo_small words]
+    python benchmarks/re_real.py --smoke     # 3 fixture examples (every split), fixture biLM
 """
 
 import os
 
-from real_corpus import SHARED, main
+from harness import FIXTURE_DATA, SHARED
+from real_corpus import main
+
+SPLITS = ("train", "dev", "test")
 
 if __name__ == "__main__":
     corpus = os.path.join(SHARED, "chemprot")
+    fixture = os.path.join(FIXTURE_DATA, "relation", "chemprot_scibert.jsonl")
     main(
         "training_configs/relation/chemprot_scibert.jsonnet",
-        {
-            f"CHEMPROT_{split.upper()}": os.path.join(corpus, f"{name}.jsonl")
-            for split, name in (("train", "train"), ("dev", "dev"), ("test", "test"))
-        },
+        {f"CHEMPROT_{split.upper()}": os.path.join(corpus, f"{split}.jsonl") for split in SPLITS},
         ["test_micro-f1", "test_macro-f1", "test_accuracy"],
         __doc__.splitlines()[1],
         epochs=20,
+        smoke_env={f"CHEMPROT_{split.upper()}": fixture for split in SPLITS},
     )

@@ -11,54 +11,44 @@ from ../shared/data with
 each in its own process and with the same epochs, and print the test scores, seconds per epoch and
 peak memory. With `--cache` the frozen biLM layers of every sentence the config's dataset reader
 produces (train, dev and test) are computed once by `bioelmo-embed` (same results, much faster
-epochs).
+epochs). With `--smoke` the fixture biLM stands in for BioELMo-small (and shapes the random
+biLM), the data are the script's fixture corpus, training is 1 epoch, and the settings default to
+`bioelmo_small` and `words` (each setting is a process that spends most of its time importing
+AllenNLP).
 """
 
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
+from harness import FIXTURE_BILM, ROOT, SHARED, add_smoke_argument, peak_memory_mb
+
 SETTINGS = {
     "bioelmo_small": "BioELMo-small (shipped)",
     "bioelmo_small_bfloat16": "BioELMo-small, bfloat16 inference",
     "random_bilm": "random biLM, same dimensions",
     "words": "word embeddings (100-d, trained)",
 }
+SMOKE_SETTINGS = ["bioelmo_small", "words"]
 
 
-def column_file_sentences(path: str):
+def random_bilm_like(directory: str, bilm_files: dict) -> dict:
     """
-    Sentences (token lists) of an IOB/CoNLL column file: first column, blank lines between
-    sentences.
+    The network of `bilm_files` (BioELMo-small's) with the random weights its training started
+    from (seed 13).
     """
-    sentences, current = [], []
-    for line in open(path, encoding="utf-8"):
-        if line.strip():
-            current.append(line.split("\t")[0].split()[0])
-        elif current:
-            sentences.append(current)
-            current = []
-    return sentences + ([current] if current else [])
-
-
-def random_bilm_like_bioelmo_small(directory: str) -> dict:
-    """BioELMo-small's network with the random weights its training started from (seed 13)."""
     import torch
 
-    from allennlp_bioelmo.common.config_variables import BIOELMO_SMALL_FILES
     from allennlp_bioelmo.data.bilm_inputs import read_vocabulary_file
     from allennlp_bioelmo.language_model.bilm_language_model import BiLmLanguageModel
 
     torch.manual_seed(13)
-    vocabulary = read_vocabulary_file(BIOELMO_SMALL_FILES["BIOELMO_VOCAB"])
-    model = BiLmLanguageModel.from_files(BIOELMO_SMALL_FILES["BIOELMO_OPTIONS"], vocabulary)
+    vocabulary = read_vocabulary_file(bilm_files["BIOELMO_VOCAB"])
+    model = BiLmLanguageModel.from_files(bilm_files["BIOELMO_OPTIONS"], vocabulary)
     model.save_released_files(directory)
     return {
         "BIOELMO_OPTIONS": os.path.join(directory, "options.json"),
@@ -82,13 +72,19 @@ def reader_sentences(params) -> list:
     return list(sentences.values())
 
 
-def run_one(config, env, setting, epochs, cache) -> dict:
+def run_one(config, env, setting, epochs, cache, smoke=False) -> dict:
     """Runs in a child process: trains, returns the figures."""
     os.environ.update(env)
     sys.path.insert(0, ROOT)
     work = tempfile.mkdtemp()
+    if smoke:  # the fixture biLM instead of BioELMo-small, whatever the environment says
+        os.environ.update(FIXTURE_BILM)
+        os.environ.pop("BIOELMO_OUTPUT_DIM", None)  # derived from the options on import
     if setting == "random_bilm":
-        os.environ.update(random_bilm_like_bioelmo_small(os.path.join(work, "random_bilm")))
+        from allennlp_bioelmo.common.config_variables import BIOELMO_SMALL_FILES
+
+        like = FIXTURE_BILM if smoke else BIOELMO_SMALL_FILES
+        os.environ.update(random_bilm_like(os.path.join(work, "random_bilm"), like))
     import allennlp_bioelmo  # noqa: F401  (sets the remaining defaults: BioELMo-small)
     from allennlp.commands.train import train_model
     from allennlp.common import Params
@@ -103,7 +99,7 @@ def run_one(config, env, setting, epochs, cache) -> dict:
         )
     cache_seconds = 0.0
     if cache and setting != "words":
-        from allennlp_bioelmo.commands.bioelmo_embed import embed_file
+        from allennlp_bioelmo.precomputed_vectors import embed_file
 
         sentences = os.path.join(work, "sentences.jsonl")
         with open(sentences, "w", encoding="utf-8") as handle:
@@ -144,23 +140,39 @@ def run_one(config, env, setting, epochs, cache) -> dict:
         "seconds_per_epoch": seconds / epochs,
         "cache_seconds": cache_seconds,
         "metrics": metrics,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": peak_memory_mb(),
     }
 
 
-def main(config, env, score_keys, description, epochs=30) -> None:
+def main(config, env, score_keys, description, epochs=30, smoke_env=None) -> None:
+    """
+    The command line of a real-corpus script: `env` names the real corpus's files (config
+    variable -> path), `smoke_env` the fixture files `--smoke` trains on instead.
+    """
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--epochs", type=int, default=epochs)
-    parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
+    parser.add_argument("--epochs", type=int, help=f"default {epochs} (1 with --smoke)")
+    parser.add_argument(
+        "--settings",
+        nargs="+",
+        choices=list(SETTINGS),
+        help=f"default: all ({' '.join(SMOKE_SETTINGS)} with --smoke)",
+    )
     parser.add_argument(
         "--cache",
         action="store_true",
         help="compute the frozen biLM layers of every sentence once with bioelmo-embed",
     )
+    add_smoke_argument(parser)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.epochs is None:
+        args.epochs = 1 if args.smoke else epochs
+    args.settings = args.settings or (SMOKE_SETTINGS if args.smoke else list(SETTINGS))
+    if args.smoke:
+        env = smoke_env
     if args.child:
-        print(json.dumps(run_one(config, env, args.child, args.epochs, args.cache)))
+        result = run_one(config, env, args.child, args.epochs, args.cache, args.smoke)
+        print(json.dumps(result))
         return
     missing = [
         path for path in env.values() if path.startswith(SHARED) and not os.path.exists(path)
@@ -170,11 +182,14 @@ def main(config, env, score_keys, description, epochs=30) -> None:
             f"real corpus not available: {missing[0]} (../shared/data sits beside CI clones only)"
         )
     threads = os.environ.get("OMP_NUM_THREADS", os.cpu_count())
-    print(f"{config} on {env[next(iter(env))]}, {args.epochs} epochs, {threads} threads")
+    smoke = " (smoke: the fixture biLM stands in for BioELMo-small)" if args.smoke else ""
+    print(f"{config} on {env[next(iter(env))]}, {args.epochs} epochs, {threads} threads{smoke}")
     command = [sys.executable, sys.argv[0], "--epochs", str(args.epochs)]
+    command += ["--cache"] if args.cache else []
+    command += ["--smoke"] if args.smoke else []
     for setting in args.settings:
         child = subprocess.run(
-            command + ["--child", setting] + (["--cache"] if args.cache else []),
+            command + ["--child", setting],
             capture_output=True,
             text=True,
         )

@@ -3,12 +3,14 @@ How far BioELMo vectors computed from zero LSTM states (our default) and from th
 lie from vectors computed statefully (states carried across sentences, as in bilm-tf training).
 
     python benchmarks/state_drift.py [--options-file F --weight-file W] [--text-file corpus.txt]
+    python benchmarks/state_drift.py --smoke   # the fixture biLM on the 3 fixture test sentences
 
-Reads sentences (one per line, whitespace-tokenized; default: the bundled NCBI-disease fixture
-sentences, or ../shared/data/ncbi-disease/test.txt when present), runs them one at a time through
-a stateful biLM, and compares each LSTM layer with the zero-state and warm-start vectors of the
-same sentence: mean and max absolute difference and mean cosine distance per layer. With random
-weights the figures only show the mechanism; run it with the real BioELMo files for real figures.
+Reads sentences (one per line, whitespace-tokenized, or an IOB column file; default: NCBI-disease
+test, ../shared/data/ncbi-disease/test.txt or its copy in data/ncbi-disease), runs them one at a
+time through a stateful biLM, and compares each LSTM layer with the zero-state and warm-start
+vectors of the same sentence: mean and max absolute difference and mean cosine distance per layer.
+With random weights the figures only show the mechanism; run it with the real BioELMo files for
+real figures.
 """
 
 import argparse
@@ -22,9 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from allennlp_bioelmo.common.config_variables import BIOELMO_SMALL_FILES
 from allennlp_bioelmo.data.bilm_inputs import batch_to_ids
 from allennlp_bioelmo.modules.token_embedders import BioElmoTokenEmbedder
-from real_corpus import ROOT, SHARED, column_file_sentences
-
-SHARED_TEST = os.path.join(SHARED, "ncbi-disease", "test.txt")
+from harness import FIXTURE_BILM, add_smoke_argument, column_file_sentences, ncbi_disease_file
 
 
 def read_sentences(path: str, limit: int):
@@ -37,16 +37,17 @@ def read_sentences(path: str, limit: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--options-file", default=BIOELMO_SMALL_FILES["BIOELMO_OPTIONS"])
-    parser.add_argument("--weight-file", default=BIOELMO_SMALL_FILES["BIOELMO_WEIGHTS"])
+    parser.add_argument("--options-file", help="default: BioELMo-small (smoke: the fixture biLM)")
+    parser.add_argument("--weight-file", help="default: BioELMo-small (smoke: the fixture biLM)")
     parser.add_argument("--text-file", default=None)
-    parser.add_argument("--sentences", type=int, default=200)
+    parser.add_argument("--sentences", type=int, help="default 200 (smoke 5)")
+    add_smoke_argument(parser)
     args = parser.parse_args()
-    text_file = args.text_file or (
-        SHARED_TEST
-        if os.path.exists(SHARED_TEST)
-        else os.path.join(ROOT, "data", "ncbi-disease", "test.txt")
-    )
+    bilm_files = FIXTURE_BILM if args.smoke else BIOELMO_SMALL_FILES
+    args.options_file = args.options_file or bilm_files["BIOELMO_OPTIONS"]
+    args.weight_file = args.weight_file or bilm_files["BIOELMO_WEIGHTS"]
+    args.sentences = args.sentences or (5 if args.smoke else 200)
+    text_file = args.text_file or ncbi_disease_file("test", args.smoke)
     sentences = read_sentences(text_file, args.sentences)
     embedders = {
         "stateful": BioElmoTokenEmbedder(
@@ -59,7 +60,7 @@ def main() -> None:
             args.options_file, args.weight_file, dropout=0.0, layer_mix="concat", warm_start=True
         ),
     }
-    layers = embedders["zero"].bilm.num_layers
+    layers = embedders["zero"].bilm.num_output_layers
     width = embedders["zero"].bilm.get_output_dim()
     totals = {
         name: torch.zeros(3, layers) for name in ("zero", "warm")

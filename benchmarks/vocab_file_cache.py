@@ -5,6 +5,7 @@ the lazy bounded cache costs instead, and the cache's effect on embedding speed,
 same run on the same batches.
 
     python benchmarks/vocab_file_cache.py [--words 1000000] [--eager-words 1000000] [--threads 2]
+    python benchmarks/vocab_file_cache.py --smoke   # fixture biLM, 2,000 words (1,000 eager)
 
 Each measurement runs in its own process, so its peak resident memory is its own. `--eager-words`
 below `--words` times precomputation on that many words and scales the time linearly to `--words`
@@ -16,46 +17,31 @@ import argparse
 import multiprocessing
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import torch  # noqa: E402
+import torch
 
-from allennlp_bioelmo.testing.bilm_fixtures import (  # noqa: E402
+from allennlp_bioelmo.file_formats.bilm_options import BiLmOptions
+from allennlp_bioelmo.testing.bilm_fixtures import (
     FULL_BIOELMO_OPTIONS,
     write_bilm_fixture,
     write_vocabulary,
 )
-from allennlp_bioelmo.modules.token_vector_cache import TokenVectorCache, token_key  # noqa: E402
-from bilm_throughput import corpus_sentences, random_batch  # noqa: E402
-
-
-def peak_megabytes() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def resident_megabytes() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def reset_peak() -> None:
-    """Make the peak resident size restart from the current size (Linux)."""
-    with open("/proc/self/clear_refs", "w") as clear_refs:
-        clear_refs.write("5")
-
-
-def growth_megabytes(before: float) -> float:
-    """Peak resident memory since `reset_peak()`, above `before`."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024 - before
-    raise RuntimeError("no VmHWM in /proc/self/status")
+from allennlp_bioelmo.modules.token_vector_cache import TokenVectorCache, token_key
+from harness import (
+    FIXTURE_BILM,
+    add_smoke_argument,
+    corpus_sentences,
+    peak_memory_mb,
+    random_batch,
+    reset_peak_memory,
+    tokens_per_second,
+)
 
 
 def synthetic_vocabulary(size: int, seed: int = 0):
@@ -72,44 +58,38 @@ def synthetic_vocabulary(size: int, seed: int = 0):
     return ordered
 
 
-def measure_eager(fixture_dir, vocab_file, words, threads, queue):
+def measure_eager(options, weights, vocab_file, words, threads, queue):
     """The 0.1.0 way: every vocabulary word through the char CNN before the first sentence."""
     torch.set_num_threads(threads)
     from allennlp_bioelmo.data.bilm_inputs import read_vocabulary_file
     from allennlp_bioelmo.modules.bilm import BiLm
 
-    bilm = BiLm.from_files(
-        os.path.join(fixture_dir, "options.json"), os.path.join(fixture_dir, "weights.hdf5")
-    ).eval()
+    bilm = BiLm.from_files(options, weights).eval()
     tokens = ["@@PADDING@@"] + read_vocabulary_file(vocab_file)[:words]
-    reset_peak()
-    before = resident_megabytes()
+    before = reset_peak_memory()
     start = time.perf_counter()
     bilm.cache_word_vectors(tokens)
-    queue.put((time.perf_counter() - start, growth_megabytes(before), peak_megabytes()))
+    queue.put((time.perf_counter() - start, peak_memory_mb() - before, peak_memory_mb()))
 
 
-def measure_lazy(fixture_dir, vocab_file, threads, batch_size, batches, queue):
+def measure_lazy(options, weights, vocab_file, threads, batch_size, batches, smoke, queue):
     """Building the embedder with `vocab_file`, then tokens/s without and with the cache."""
     torch.set_num_threads(threads)
     from allennlp_bioelmo.data.bilm_inputs import read_vocabulary_file
     from allennlp_bioelmo.modules.bioelmo import BioElmo
 
-    options = os.path.join(fixture_dir, "options.json")
-    weights = os.path.join(fixture_dir, "weights.hdf5")
     plain = BioElmo(options, weights, dropout=0.0).eval()
     cached = BioElmo(options, weights, dropout=0.0).eval()
-    reset_peak()
-    before = resident_megabytes()
+    before = reset_peak_memory()
     start = time.perf_counter()
     # what vocab_file adds to the embedder
     cache = TokenVectorCache(read_vocabulary_file(vocab_file), 50, max_size=100_000)
     build_seconds = time.perf_counter() - start
-    build_megabytes = growth_megabytes(before)
+    build_megabytes = peak_memory_mb() - before
     cached.bilm.use_token_cache(cache)
 
     rng = random.Random(0)
-    sentences, source = corpus_sentences(rng)
+    sentences, source = corpus_sentences(smoke)
     vocabulary = set(open(vocab_file, encoding="utf-8").read().split("\n"))
     # the synthetic vocabulary has none of the corpus's words: make them all vocabulary words
     cached.bilm.token_cache._eligible.update(  # benchmark set-up only
@@ -126,12 +106,10 @@ def measure_lazy(fixture_dir, vocab_file, threads, batch_size, batches, queue):
             float((plain(ids)["representation"] - cached(ids)["representation"]).abs().max())
             for ids, _ in test[:2]
         )
-        speeds = {}
-        for name, module in (("no cache", plain), ("warm cache", cached)):
-            start = time.perf_counter()
-            for ids, _ in test:
-                module(ids)
-            speeds[name] = sum(n for _, n in test) / (time.perf_counter() - start)
+        speeds = {
+            name: tokens_per_second(module, test)
+            for name, module in (("no cache", plain), ("warm cache", cached))
+        }
     queue.put(
         (
             build_seconds,
@@ -140,7 +118,7 @@ def measure_lazy(fixture_dir, vocab_file, threads, batch_size, batches, queue):
             difference,
             len(cached.bilm.token_cache),
             source,
-            peak_megabytes(),
+            peak_memory_mb(),
         )
     )
 
@@ -157,28 +135,43 @@ def run(target, *args):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--words", type=int, default=1_000_000)
-    parser.add_argument("--eager-words", type=int, default=1_000_000)
+    parser.add_argument("--words", type=int, help="default 1,000,000 (smoke 2,000)")
+    parser.add_argument("--eager-words", type=int, help="default 1,000,000 (smoke 1,000)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--batches", type=int, default=8)
+    parser.add_argument("--batch-size", type=int, help="default 32 (smoke 4)")
+    parser.add_argument("--batches", type=int, help="default 8 (smoke 2)")
     parser.add_argument(
         "--fixture-dir", default=os.path.join(tempfile.gettempdir(), "bioelmo_full_random")
     )
+    add_smoke_argument(parser)
     args = parser.parse_args()
-    if not os.path.exists(os.path.join(args.fixture_dir, "weights.hdf5")):
-        write_bilm_fixture(args.fixture_dir, FULL_BIOELMO_OPTIONS, seed=1)
-    vocab_file = os.path.join(args.fixture_dir, f"vocab_{args.words}.txt")
-    if not os.path.exists(vocab_file):
-        write_vocabulary(vocab_file, synthetic_vocabulary(args.words))
-    print(
-        f"full-size random BioELMo, synthetic vocabulary of {args.words:,} words, "
-        f"{args.threads} threads, float32"
-    )
+    args.words = args.words or (2_000 if args.smoke else 1_000_000)
+    args.eager_words = args.eager_words or (1_000 if args.smoke else 1_000_000)
+    args.batch_size = args.batch_size or (4 if args.smoke else 32)
+    args.batches = args.batches or (2 if args.smoke else 8)
+    if args.smoke:
+        name = "the fixture biLM (smoke)"
+        options, weights = FIXTURE_BILM["BIOELMO_OPTIONS"], FIXTURE_BILM["BIOELMO_WEIGHTS"]
+    else:
+        name = "full-size random BioELMo"
+        options = os.path.join(args.fixture_dir, "options.json")
+        weights = os.path.join(args.fixture_dir, "weights.hdf5")
+        if not os.path.exists(weights):
+            write_bilm_fixture(args.fixture_dir, FULL_BIOELMO_OPTIONS, seed=1)
+    # smoke: the vocabulary in a folder of its own, not beside the full-size biLM
+    folder = tempfile.TemporaryDirectory() if args.smoke else nullcontext(args.fixture_dir)
+    with folder as vocab_dir:
+        vocab_file = os.path.join(vocab_dir, f"vocab_{args.words}.txt")
+        if not os.path.exists(vocab_file):
+            write_vocabulary(vocab_file, synthetic_vocabulary(args.words))
+        measure(args, name, options, weights, vocab_file)
 
+
+def measure(args, name, options, weights, vocab_file) -> None:
+    print(f"{name}, synthetic vocabulary of {args.words:,} words, {args.threads} threads, float32")
     eager_words = min(args.eager_words, args.words)
     seconds, megabytes, peak = run(
-        measure_eager, args.fixture_dir, vocab_file, eager_words, args.threads
+        measure_eager, options, weights, vocab_file, eager_words, args.threads
     )
     print(
         f"precompute {eager_words:,} words: {seconds:8.1f} s, +{megabytes:7.0f} MB resident at "
@@ -186,7 +179,7 @@ def main() -> None:
     )
     if eager_words < args.words:
         # time grows with the words; memory is the stored vectors plus one batch's activations
-        dim = FULL_BIOELMO_OPTIONS["lstm"]["projection_dim"]  # the char CNN's output
+        dim = BiLmOptions.from_file(options).projection_dim  # the char CNN's output
         stored = lambda words: words * dim * 4 / 2**20  # noqa: E731
         projected = megabytes - stored(eager_words) + stored(args.words)
         print(
@@ -194,7 +187,14 @@ def main() -> None:
             f"+{projected:7.0f} MB ({stored(args.words):.0f} MB of stored {dim}-d vectors)"
         )
     build, build_mb, speeds, difference, kept, source, peak = run(
-        measure_lazy, args.fixture_dir, vocab_file, args.threads, args.batch_size, args.batches
+        measure_lazy,
+        options,
+        weights,
+        vocab_file,
+        args.threads,
+        args.batch_size,
+        args.batches,
+        args.smoke,
     )
     print(
         f"lazy cache, building:   {build:8.1f} s, +{build_mb:7.0f} MB resident "

@@ -9,7 +9,7 @@ import numpy
 import pytest
 import torch
 
-from allennlp_bioelmo.commands.bioelmo_embed import embed_file, shard_batches
+from allennlp_bioelmo.precomputed_vectors import embed_file, shard_batches
 from tests import REPOSITORY_ROOT
 from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError
 from allennlp_bioelmo.file_formats.embedding_file import EmbeddingFileWriter
@@ -95,6 +95,18 @@ def test_bad_input(tmp_path):
     path.write_text("one sentence\n\nanother\n")
     with pytest.raises(DataFormatError, match="gaps.txt, line 2: empty line"):
         embed_file(str(path), str(tmp_path / "o.hdf5"), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS)
+
+
+def test_utf8_bom_is_not_part_of_the_first_token_or_its_key(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbfGermline BRCA1\r\np53\r\n")
+    output = tmp_path / "bom.hdf5"
+    embed_file(str(path), str(output), TEST_BILM_OPTIONS, TEST_BILM_WEIGHTS)
+    with h5py.File(output, "r") as handle:
+        assert json.loads(handle["sentence_to_index"][0]) == {"Germline BRCA1": "0", "p53": "1"}
+        numpy.testing.assert_allclose(
+            handle["0"][...], expected_layers("Germline BRCA1"), atol=1e-5
+        )
 
 
 def test_resumes_after_kill_minus_9_without_rewriting_or_corrupting(tmp_path):
