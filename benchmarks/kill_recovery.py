@@ -5,9 +5,9 @@ the same metrics apart from durations and memory).
 
 Two kinds of kill, alternating:
 
-* `time`: SIGKILL at a moment drawn uniformly over the uninterrupted run's duration, from when
-  it wrote its `config.json` (before that there is nothing to recover, and `-r` says so) to its
-  end;
+* `time`: SIGKILL at a moment drawn uniformly over the uninterrupted run's duration from when it
+  wrote its `config.json` (before that there is nothing to recover, and `-r` says so) to its end,
+  counted from when the killed run writes its own `config.json`;
 * `file`: SIGKILL as soon as a chosen checkpoint file (`model_state_eN_b0.th`,
   `training_state_eN_b0.th`, `best.th`, `metrics_epoch_N.json`, `metrics.json`) appears, which
   lands in the windows between the files of one checkpoint.
@@ -133,8 +133,11 @@ def trial(
     kind = "time" if number % 2 == 0 else "file"
     process = start_training(run, epochs, recover=False)
     if kind == "time":
-        moment = rng.uniform(*reference_seconds)
-        what = f"at {moment:5.1f} s"
+        # Timed from this run's own config.json, since start-up time varies with the load.
+        configured, finished = reference_seconds
+        moment = rng.uniform(0.0, finished - configured)
+        what = f"{moment:5.1f} s after config.json"
+        kill_when_file_appears(process, os.path.join(run, "config.json"), kill=False)
         killed = kill_at_time(process, moment)
     else:
         target = rng.choice(file_targets(epochs))
