@@ -5,3 +5,4 @@ from allennlp_bioelmo.commands.bioelmo_embed import BioElmoEmbed
 from allennlp_bioelmo.commands.bioelmo_finetune import BioElmoFinetune
 from allennlp_bioelmo.commands.bioelmo_info import BioElmoInfo
 from allennlp_bioelmo.commands.bioelmo_perplexity import BioElmoPerplexity
+from allennlp_bioelmo.commands.bioelmo_stats import BioElmoStats

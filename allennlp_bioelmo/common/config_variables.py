@@ -52,6 +52,20 @@ DATASETS: Dict[str, Tuple[str, str, str, str]] = {
         "sample.PubTator.txt",
     ),
     "BRAT": ("brat", "docs", "docs", "docs"),
+    # the document-model fixtures (fixtures/documents), beside fixtures/data
+    "BIOC": (
+        os.path.join("..", "documents"),
+        "sample.bioc.xml",
+        "sample.bioc.json",
+        "sample.bioc.xml",
+    ),
+    "CDR_BIOC": (
+        os.path.join("..", "documents"),
+        "sample.bioc.xml",
+        "sample.bioc.xml",
+        "sample.bioc.xml",
+    ),
+    "DDI_DRUGS": (os.path.join("..", "documents"), "ddi", "ddi", "ddi"),
     "CHEMPROT_BLUE": ("relation", "chemprot_blue.tsv", "chemprot_blue.tsv", "chemprot_blue.tsv"),
     "CHEMPROT": (
         "relation",
@@ -60,6 +74,18 @@ DATASETS: Dict[str, Tuple[str, str, str, str]] = {
         "chemprot_scibert.jsonl",
     ),
     "DDI": ("relation", "ddi_blue.tsv", "ddi_blue.tsv", "ddi_blue.tsv"),
+    "CDR_CID": (
+        os.path.join("..", "documents", "cdr_cid"),
+        "sample.BioC.xml",
+        "sample.PubTator.txt",
+        "sample.BioC.xml",
+    ),
+    "DDI_XML": (
+        os.path.join("..", "documents"),
+        "ddi_relations",
+        "ddi_relations",
+        "ddi_relations",
+    ),
     "GAD": ("relation", "gad_biobert_train.tsv", "gad_biobert_train.tsv", "gad_biobert_train.tsv"),
     "MEDNLI": ("mednli", "sample.jsonl", "sample.jsonl", "sample.jsonl"),
 }
@@ -89,6 +115,7 @@ FIXED_DEFAULTS: Dict[str, str] = {
     "NER_EPOCHS": "30",
     "RE_EPOCHS": "20",
     "NLI_EPOCHS": "20",
+    "BIOC_ENTITY_TYPES": "",  # ner/bioc.jsonnet's type filter: comma-separated; empty: every type
 }
 
 

@@ -116,12 +116,19 @@ def _read_pair(
         if kind == "T":
             head, tab, mention_text = rest.partition("\t")
             entity_type, _, offsets = head.partition(" ")
-            if not tab or not entity_type or not _OFFSETS.match(offsets.strip()):
+            expected = "expected 'T<id><TAB><type> <start> <end>[;<start> <end>]<TAB><text>'"
+            if tab and not entity_type and offsets.strip():
                 raise error(
                     line_number,
-                    "expected 'T<id><TAB><type> <start> <end>[;<start> <end>]<TAB><text>', "
-                    f"found {line!r}",
+                    f"the entity type of {annotation_id} is empty: {expected}, found {line!r}",
                 )
+            if tab and entity_type and offsets.strip() and not _OFFSETS.match(offsets.strip()):
+                raise error(
+                    line_number,
+                    f"unparseable offsets {offsets.strip()!r}: {expected}, found {line!r}",
+                )
+            if not tab or not entity_type or not _OFFSETS.match(offsets.strip()):
+                raise error(line_number, f"{expected}, found {line!r}")
             spans = [tuple(int(x) for x in part.split()) for part in offsets.strip().split(";")]
             for start, end in spans:
                 if not start < end:
@@ -171,8 +178,9 @@ def _read_pair(
         else:
             raise error(
                 line_number,
-                f"unknown annotation id {annotation_id!r} (expected T, R, E, A, M, N, * or # "
-                "followed by a number)",
+                "expected 'T<id><TAB><type> <start> <end>[;<start> <end>]<TAB><text>' or another "
+                "annotation (an id starting with R, E, A, M, N, * or #), found "
+                f"{line!r}: unknown annotation id {annotation_id!r}",
             )
 
     def target_of(line_number: int, what: str, target: str) -> Optional[str]:

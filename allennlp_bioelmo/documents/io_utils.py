@@ -10,7 +10,7 @@ import os
 import re
 from typing import Iterator, List, Optional, Sequence, Tuple
 
-from allennlp_bioelmo.data.dataset_readers.reader_utils import DataFormatError
+from allennlp_bioelmo.common.errors import DataFormatError
 from allennlp_bioelmo.documents.document import (
     DISCONTINUOUS_POLICIES,
     Document,

@@ -17,14 +17,16 @@ offsets count. A document without `|a|` line has the title alone. Mention lines 
 `pmid start end text type [ids [more columns]]`: ids split at "|" (BC5CDR's composite mentions);
 columns after the ids (BC5CDR's individual-mention texts) are kept in the mention's infon
 `pubtator_extra_columns` (tab-joined) and written back. A line whose second column is not a number
-is a relation line `pmid type id id [more columns]`: a concept-level relation whose arguments are
-the identifiers, its roles named by `relation_roles` (CID: Chemical, Disease; otherwise Arg1,
+is a relation line `pmid type id id [extra column]` (unless it is longer and its third column
+is a number: a mention line with a bad start, an error): a concept-level relation whose arguments
+are the identifiers, its roles named by `relation_roles` (CID: Chemical, Disease; otherwise Arg1,
 Arg2), extra columns (BioRED's novelty) in the infon `pubtator_extra_columns`. Mentions get ids
 "0", "1", ... and relations "R0", "R1", ... in file order (BC5CDR's BioC release numbers its CID
 relations the same way).
 
 Errors name the file and line: an annotation before any title, for another pmid, with unparseable
-or inverted offsets, beyond the document text. A mention whose text differs from the document at
+or inverted offsets, beyond the document text, with an empty type; a second title line for the same
+pmid without a blank line between. A mention whose text differs from the document at
 its offsets is kept, counted and warned about (once per file), never shifted.
 
 PubTator holds neither multi-span mentions nor mention-level relations nor text with line breaks:
@@ -127,6 +129,13 @@ def _read(path, roles, identifier_separator, discontinuous, stats) -> Iterator[D
         if match:
             pmid, kind, body = match.groups()
             if kind == "t":
+                if current is not None and current.pmid == pmid:
+                    raise DocumentFormatError(
+                        path,
+                        line_number,
+                        f"a second title line for document {pmid} (documents are separated by "
+                        "a blank line)",
+                    )
                 if current is not None:
                     yield finish(current)
                 current = _Builder(pmid, body)
@@ -149,7 +158,7 @@ def _read(path, roles, identifier_separator, discontinuous, stats) -> Iterator[D
             raise DocumentFormatError(
                 path, line_number, f"annotation for {columns[0]} inside document {current.pmid}"
             )
-        if len(columns) >= 4 and not columns[1].strip().lstrip("-").isdigit():
+        if len(columns) >= 4 and _is_relation_line(columns, roles):
             relation_type = columns[1]
             names = tuple(roles.get(relation_type, GENERIC_ROLES))
             arguments = {
@@ -181,6 +190,13 @@ def _read(path, roles, identifier_separator, discontinuous, stats) -> Iterator[D
             raise DocumentFormatError(
                 path, line_number, f"invalid offsets {start}-{end} (expected 0 <= start < end)"
             )
+        if not columns[4].strip():
+            raise DocumentFormatError(
+                path,
+                line_number,
+                f"the entity type (column 5) of mention {columns[3]!r} of document {current.pmid} "
+                "is empty: expected a type such as Chemical or Disease",
+            )
         identifiers = columns[5].split(identifier_separator) if len(columns) > 5 else []
         if identifiers == [""]:
             identifiers = []
@@ -194,6 +210,23 @@ def _read(path, roles, identifier_separator, discontinuous, stats) -> Iterator[D
     if not any_line:
         raise DocumentFormatError(path, 0, "the file is empty")
     mismatches.warn()
+
+
+def _is_number(column: str) -> bool:
+    return column.strip().lstrip("-").isdigit()
+
+
+def _is_relation_line(columns: List[str], roles: Dict[str, Sequence[str]]) -> bool:
+    """
+    Whether an annotation line is a relation line: its second column is not a number, and it has
+    no more columns than the relation's identifiers plus one extra (BioRED's novelty) or its third
+    column is not a number either; a longer line with a number there is a mention line whose start
+    does not parse (`1  zero  5  text  type  id`), an error rather than a relation "zero".
+    """
+    if _is_number(columns[1]):
+        return False
+    arguments = len(roles.get(columns[1], GENERIC_ROLES))
+    return len(columns) <= 3 + arguments or not _is_number(columns[2])
 
 
 def _split(document: Document, path: str) -> Tuple[str, Optional[str]]:

@@ -1,6 +1,7 @@
 """
 The `bio_relation_classifier` model: the relation between a head and a tail entity, from their
-pooled spans, scored by micro/macro F1 over the positive labels.
+pooled spans, scored by micro/macro F1 over the positive labels, and per document when the
+instances carry their documents (`bio_document_relation`).
 """
 
 from typing import Any, Dict, List, Optional
@@ -19,7 +20,7 @@ from allennlp_bioelmo.models.model_utils import (
     encoded_dim,
     feedforward_output_dim,
 )
-
+from allennlp_bioelmo.training.metrics.document_relation_f1 import DocumentRelationF1
 from allennlp_bioelmo.training.metrics.label_f1 import LabelF1
 
 SPAN_POOLINGS = ("first", "max", "mean")
@@ -35,7 +36,10 @@ class BioRelationClassifier(Model):
     and `difference`) concatenated -> optional feedforward -> linear -> softmax.
 
     Metrics: micro precision/recall/F1 over the positive labels (all but `negative_label`), macro
-    F1, F1 per label, accuracy.
+    F1, F1 per label, accuracy. When the instances carry their documents' gold relations in their
+    metadata (the `bio_document_relation` reader's), also the document-level relation scores of
+    `document_relation_f1` (what the BC5CDR CID task reports): `document-precision`,
+    `document-recall`, `document-f1`, and `_document-f1-<type>` per relation type.
 
     Registered as a `Model` with name "bio_relation_classifier".
 
@@ -94,6 +98,8 @@ class BioRelationClassifier(Model):
         self.num_labels = vocab.get_vocab_size(label_namespace)
         self.classifier = torch.nn.Linear(width, self.num_labels)
         self.label_f1 = LabelF1(negative_label)
+        self.document_f1 = DocumentRelationF1(negative_label)
+        self._document_metrics = False  # set once instances with document metadata are seen
         self.accuracy = CategoricalAccuracy()
         initializer(self)
 
@@ -127,7 +133,8 @@ class BioRelationClassifier(Model):
         label : `torch.LongTensor`, optional
             Gold label ids `(batch,)`; with them the loss and metrics are computed.
         metadata : `List[Dict[str, Any]]`, optional
-            Unused by the model; kept for the predictor.
+            Not used to predict; with `document_id`, `relation_arguments` and `gold_relations`
+            (`bio_document_relation`), the document-level metrics are computed from it.
 
         # Returns
 
@@ -150,10 +157,11 @@ class BioRelationClassifier(Model):
         if label is not None:
             output["loss"] = torch.nn.functional.cross_entropy(logits, label.long().view(-1))
             self.accuracy(logits, label)
-            self.label_f1(
-                [self._label(i) for i in logits.argmax(-1).tolist()],
-                [self._label(i) for i in label.view(-1).tolist()],
-            )
+            predicted = [self._label(i) for i in logits.argmax(-1).tolist()]
+            self.label_f1(predicted, [self._label(i) for i in label.view(-1).tolist()])
+            if metadata and all("gold_relations" in item for item in metadata):
+                self._document_metrics = True
+                self.document_f1(predicted, metadata)
         return output
 
     def _label(self, index: int) -> str:
@@ -171,4 +179,8 @@ class BioRelationClassifier(Model):
         metrics.update(
             {f"_{name}": value for name, value in scores.items() if name.startswith("f1-")}
         )
+        if self._document_metrics:
+            for name, value in self.document_f1.get_metric(reset).items():
+                hidden = "_" if name.startswith("f1-") else ""
+                metrics[f"{hidden}document-{name}"] = value
         return metrics

@@ -3,12 +3,24 @@ The `bio_relation` predictor: one sentence with two marked, masked or offset ent
 relation label out.
 """
 
+from typing import List
+
 from allennlp.common.checks import ConfigurationError
 from allennlp.common.util import JsonDict
 from allennlp.data import Instance
 from allennlp.predictors.predictor import Predictor
 
 from allennlp_bioelmo.predictors.classification_predictor import ClassificationPredictor
+
+# What a `bio_document_relation` instance says about where it comes from.
+DOCUMENT_KEYS = (
+    "document_id",
+    "head_mention",
+    "tail_mention",
+    "head_identifiers",
+    "tail_identifiers",
+    "relation_arguments",
+)
 
 
 @Predictor.register("bio_relation")
@@ -22,6 +34,11 @@ class BioRelationPredictor(ClassificationPredictor):
     a value of the wrong type, an entity covering no token) is a `ConfigurationError` saying
     which key and what was expected.
 
+    With `--use-dataset-reader` and a `bio_document_relation` model, each instance of the
+    documents is predicted, and its output also has `document`: the document id, the head and
+    tail mention ids and identifiers and the `relation_arguments`, so that predictions map back
+    to the documents' mentions and concepts.
+
     Registered as a `Predictor` with name "bio_relation".
     """
 
@@ -31,6 +48,14 @@ class BioRelationPredictor(ClassificationPredictor):
         except ValueError as error:
             raise ConfigurationError(f"bio_relation input: {error}")
         return self._dataset_reader.text_to_instance(*example)
+
+    def predict_batch_instance(self, instances: List[Instance]) -> List[JsonDict]:
+        outputs = super().predict_batch_instance(instances)
+        for instance, output in zip(instances, outputs):
+            metadata = instance["metadata"].metadata  # type: ignore
+            if "document_id" in metadata:
+                output["document"] = {key: metadata[key] for key in DOCUMENT_KEYS}
+        return outputs
 
     def _tokens(self, instance: Instance):
         return {

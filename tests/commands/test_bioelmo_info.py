@@ -26,6 +26,7 @@ def test_prints_components_and_bilm_shape():
         "bioelmo-finetune",
         "bioelmo-info",
         "bioelmo-perplexity",
+        "bioelmo-stats",
     ]
     assert "bioelmo_characters" in info["components"]["TokenIndexer"]
     assert "bio_conll" in info["components"]["DatasetReader"]

@@ -93,12 +93,12 @@ def test_crlf_text_counts_both_characters_and_bom_is_dropped(tmp_path):
     [
         ("R9\tCauses Arg1:T1 Arg2:T99", "relation R9 names a missing annotation 'T99'"),
         ("T9\tGene 1 500\tBRCA1", "offsets 1-500 lie beyond the text of lithium.txt"),
-        ("T9\tGene one two\tBRCA1", "expected 'T<id><TAB><type> <start> <end>"),
+        ("T9\tGene one two\tBRCA1", "unparseable offsets 'one two': expected 'T<id><TAB>"),
         ("T9\tGene 5 2\tBRCA1", "invalid offsets 5 2"),
         ("N9\tReference T77 MESH:D1\tx", "normalization names a missing annotation 'T77'"),
         ("#9\tAnnotatorNotes T77\tx", "note names a missing annotation 'T77'"),
         ("R9\tCauses T1 T2", "expected 'R<id><TAB><type> Arg1:<id> Arg2:<id>'"),
-        ("X1\tSomething", "unknown annotation id 'X1'"),
+        ("X1\tSomething", "expected 'T<id><TAB><type> <start> <end>[;<start> <end>]<TAB>"),
     ],
 )
 def test_bad_annotation_lines_name_file_and_line(tmp_path, line, message):

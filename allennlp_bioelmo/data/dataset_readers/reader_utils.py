@@ -18,22 +18,11 @@ from allennlp.common.file_utils import cached_path
 from allennlp.data.dataset_readers.dataset_reader import DatasetReader
 from allennlp.data.token_indexers import TokenIndexer
 
+from allennlp_bioelmo.common.errors import DataFormatError
 from allennlp_bioelmo.common.config_variables import warn_if_fixture_corpus
 from allennlp_bioelmo.data.token_indexers.bioelmo_indexer import BioElmoTokenCharactersIndexer
 
 BOM = "\ufeff"
-
-
-class DataFormatError(ValueError):
-    """
-    Malformed input: the message names the file, the line (1-based; 0 = whole file), the problem.
-    """
-
-    def __init__(self, file_path: str, line_number: int, message: str) -> None:
-        where = f"{file_path}, line {line_number}" if line_number else file_path
-        super().__init__(f"{where}: {message}")
-        self.file_path = file_path
-        self.line_number = line_number
 
 
 def default_token_indexers() -> Dict[str, TokenIndexer]:

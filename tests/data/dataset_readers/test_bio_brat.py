@@ -114,3 +114,34 @@ def test_empty_documents_and_ann_files_without_txt_are_counted_warnings(tmp_path
         "1 documents without text: they give no sentence (e.g. a); 0 sentences: no document "
         "has text, so the data gives no instances"
     )
+
+
+OVERLAPPING = "overlaps a longer (or an equally long, earlier) mention"
+
+
+@pytest.mark.parametrize(
+    "policy, doc2, dropped",
+    [
+        (
+            "covering",
+            [("Ovarian", "B-Disease"), ("and", "I-Disease"), ("breast", "I-Disease")],
+            {"Disease": {"count": 1, "reasons": {OVERLAPPING: 1}}},
+        ),
+        ("first_span", [("Ovarian", "B-Disease"), ("breast", "B-Disease")], {}),
+        (
+            "drop",
+            [("breast", "B-Disease")],
+            {"Disease": {"count": 1, "reasons": {"several spans (discontinuous='drop')": 1}}},
+        ),
+    ],
+)
+def test_discontinuous_policy_and_statistics(policy, doc2, dropped):
+    reader = BioBratDatasetReader(discontinuous=policy)
+    instances = list(reader.read(DOCS))
+    assert tagged(instances[2])[: len(doc2)] == doc2
+    statistics = reader.statistics.to_dict()
+    assert statistics["documents"] == 2 and statistics["sentences"] == 3
+    assert statistics["mentions"]["read"] == {"Disease": 4, "Gene": 2}
+    assert statistics["mentions"]["dropped"] == dropped
+    assert statistics["mentions"]["discontinuous"] == {"policy": policy, "count": {"Disease": 1}}
+    assert reader.statistics.unbalanced_mention_types() == {}

@@ -175,3 +175,57 @@ def test_real_cdr_every_mention_placed(split, chemical, disease):
     assert reader.last_counts.placed == reader.last_counts.read == chemical + disease
     begins = sum(tag.startswith("B-") for i in instances for tag in i["tags"].labels)
     assert begins == chemical + disease
+
+
+def test_a_title_without_a_final_period_does_not_run_into_the_abstract(tmp_path):
+    path = tmp_path / "title.PubTator.txt"
+    path.write_text(
+        "1|t|BRCA1 and breast cancer\n1|a|Cisplatin caused nephrotoxicity.\n"
+        "1\t10\t23\tbreast cancer\tDisease\tD001943\n1\t24\t33\tCisplatin\tChemical\tD002945\n"
+    )
+    instances = list(BioPubtatorDatasetReader().read(str(path)))
+    assert [entities(i) for i in instances] == [
+        [("Disease", "breast cancer")],
+        [("Chemical", "Cisplatin")],
+    ]
+
+
+def test_a_mention_across_title_and_abstract_is_dropped_and_counted(tmp_path, caplog):
+    path = tmp_path / "across.PubTator.txt"
+    path.write_text("1|t|Foo bar\n1|a|baz qux.\n1\t4\t11\tbar baz\tX\tD1\n1\t12\t15\tqux\tY\tD2\n")
+    reader = BioPubtatorDatasetReader()
+    with caplog.at_level(logging.WARNING):
+        instances = list(reader.read(str(path)))
+    assert [entities(i) for i in instances] == [[], [("Y", "qux")]]
+    assert reader.statistics.to_dict()["mentions"] == {
+        "read": {"X": 1, "Y": 1},
+        "placed": {"Y": 1},
+        "dropped": {"X": {"count": 1, "reasons": {"crosses a passage boundary": 1}}},
+    }
+    assert "1 mentions dropped (X 1): each crosses a passage boundary" in caplog.text
+
+
+def test_statistics_of_the_sample():
+    reader = BioPubtatorDatasetReader(entity_types=["Disease", "Chemical"])
+    instances = list(reader.read(SAMPLE))
+    assert reader.statistics.to_dict() == {
+        "documents": 2,
+        "sentences": 5,
+        "tokens": sum(len(i["metadata"]["words"]) for i in instances),
+        "mentions": {
+            "read": {"Chemical": 4, "Disease": 6, "Gene": 1},
+            "placed": {"Chemical": 4, "Disease": 6},
+            "dropped": {"Gene": {"count": 1, "reasons": {"type not selected": 1}}},
+        },
+    }
+
+
+def test_real_cdr_statistics_every_mention_read_is_placed():
+    reader = BioPubtatorDatasetReader()
+    list(reader.read(shared_data("cdr-pubtator", "CDR_TrainingSet.PubTator.txt")))
+    statistics = reader.statistics.to_dict()
+    assert statistics["documents"] == 500
+    assert statistics["mentions"]["read"] == {"Chemical": 5203, "Disease": 4182}
+    assert statistics["mentions"]["placed"] == statistics["mentions"]["read"]
+    assert statistics["mentions"]["dropped"] == {}
+    assert reader.statistics.unbalanced_mention_types() == {}
