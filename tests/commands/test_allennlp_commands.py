@@ -81,6 +81,9 @@ def test_predict_names_the_line_that_is_not_a_json_object(trained, tmp_path, bad
     )
     assert result.returncode != 0
     assert f"ConfigurationError: {inputs}, {message}" in result.stderr
+    # raised `from None`: the JSON parser's own traceback is not shown above it
+    assert "During handling of the above exception" not in result.stderr
+    assert "JSONDecodeError" not in result.stderr
 
 
 def test_build_vocab(tmp_path):
