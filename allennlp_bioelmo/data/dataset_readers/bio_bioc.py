@@ -15,7 +15,6 @@ from allennlp_bioelmo.documents.bioc_common import DEFAULT_IDENTIFIER_KEYS
 BIOC_FORMATS = ("bioc_xml", "bioc_json")
 
 
-
 @DatasetReader.register("bio_bioc")
 class BioBiocDatasetReader(NerDocumentReader):
     """
