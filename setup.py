@@ -14,10 +14,15 @@ INSTALL_REQUIRES = [
     "h5py>=3.6",
     "jsonnet>=0.10",
     "lxml>=4.6",
+    "tensorboardX>=1.2",
     "numpy>=1.21",
     "torch>=2.0",
     "tqdm>=4.62",
 ]
+
+# `pip install allennlp-bioelmo[viz]`: what `allennlp bioelmo-senses` (PCA, t-SNE, figures) and
+# `allennlp bioelmo-plot` (training curves) need on top; both commands say so when it is missing.
+EXTRAS_REQUIRE = {"viz": ["matplotlib>=3.5", "scikit-learn>=1.0"]}
 
 setup(
     name="allennlp-bioelmo",
@@ -33,6 +38,7 @@ setup(
     package_data={"allennlp_bioelmo": ["pretrained/bioelmo_small/*"]},
     python_requires=">=3.11",
     install_requires=INSTALL_REQUIRES,
+    extras_require=EXTRAS_REQUIRE,
     classifiers=[
         "License :: OSI Approved :: Apache Software License",
         "Programming Language :: Python :: 3.11",

@@ -48,6 +48,8 @@
     validation_metric: metric,
     [if patience != null then 'patience']: patience,
     cuda_device: $.envInt('CUDA_DEVICE'),  // default: 0 where a GPU is visible, else -1 (CPU)
+    // TensorBoard scalars in <serialization dir>/log/{train,validation}: tensorboard --logdir out
+    callbacks: [{ type: 'tensorboard' }],
   },
 
   biLstm(hidden, layers=1, dropout=0.0):: {

@@ -5,4 +5,6 @@ from allennlp_bioelmo.commands.bioelmo_embed import BioElmoEmbed
 from allennlp_bioelmo.commands.bioelmo_finetune import BioElmoFinetune
 from allennlp_bioelmo.commands.bioelmo_info import BioElmoInfo
 from allennlp_bioelmo.commands.bioelmo_perplexity import BioElmoPerplexity
+from allennlp_bioelmo.commands.bioelmo_plot import BioElmoPlot
+from allennlp_bioelmo.commands.bioelmo_senses import BioElmoSenses
 from allennlp_bioelmo.commands.bioelmo_stats import BioElmoStats

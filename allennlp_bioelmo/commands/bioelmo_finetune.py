@@ -64,6 +64,12 @@ class BioElmoFinetune(Subcommand):
         subparser.add_argument(
             "--grad-clip", type=float, default=10.0, help="gradient norm clip (0: none)"
         )
+        subparser.add_argument(
+            "--no-tensorboard",
+            dest="tensorboard",
+            action="store_false",
+            help="do not write TensorBoard events beside metrics.jsonl",
+        )
         add_cuda_device_argument(subparser)
         subparser.set_defaults(func=_finetune_from_args)
         return subparser
@@ -90,5 +96,6 @@ def _finetune_from_args(args: argparse.Namespace) -> None:
         lr_schedule=args.lr_schedule,
         grad_clip=args.grad_clip,
         cuda_device=args.cuda_device,
+        tensorboard=args.tensorboard,
     )
     print(json.dumps(run_finetune(settings), indent=2))

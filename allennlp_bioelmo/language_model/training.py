@@ -2,10 +2,13 @@
 Training a biLM language model (from scratch or from released weights) on one-sentence-per-line
 text: Adam with a warm-up and an optional linear decay, sampled softmax, gradient clipping,
 atomic checkpoints and resume, held-out perplexity after every epoch, a JSON-lines metrics log
-and an export in the released format. `allennlp bioelmo-finetune` is its command line.
+(with the same scalars for TensorBoard beside it) and an export in the released format.
+`allennlp bioelmo-finetune` is its command line.
 """
 
+import importlib
 import json
+import logging
 import os
 import random
 import signal
@@ -21,6 +24,8 @@ from allennlp_bioelmo.common.file_utils import atomic_torch_save
 from allennlp_bioelmo.data.bilm_inputs import read_sentences, read_vocabulary_file
 from allennlp_bioelmo.language_model.bilm_language_model import BiLmLanguageModel
 from allennlp_bioelmo.language_model.evaluation import perplexity
+
+logger = logging.getLogger(__name__)
 
 
 def _epoch_batches(
@@ -63,15 +68,64 @@ def _stop_on_sigterm():
     return lambda: signal.signal(signal.SIGTERM, previous)
 
 
+class _TensorBoardLog:
+    """
+    The metrics log's scalars as TensorBoard events in the same folder (`tensorboard --logdir
+    output_dir`): `train/loss`, `train/learning_rate`, `train/tokens_per_second`,
+    `validation/forward_perplexity`, `validation/backward_perplexity`, by step. A resumed run
+    purges what an interrupted one logged after the checkpoint it resumes from. Written with
+    tensorboardX (installed with AllenNLP); without it the run goes on with the JSON log only.
+    """
+
+    TAGS = {
+        "loss": "train/loss",
+        "learning_rate": "train/learning_rate",
+        "tokens_per_second": "train/tokens_per_second",
+        "validation_forward_perplexity": "validation/forward_perplexity",
+        "validation_backward_perplexity": "validation/backward_perplexity",
+    }
+
+    def __init__(self, directory: str, start_step: int) -> None:
+        try:
+            tensorboardx = importlib.import_module("tensorboardX")
+        except ImportError as error:
+            logger.warning("No TensorBoard events (tensorboardX cannot be imported: %s)", error)
+            self.writer = None
+            return
+        # a suffix of its own: two runs within one second would otherwise share a file name
+        self.writer = tensorboardx.SummaryWriter(
+            directory,
+            purge_step=start_step or None,
+            filename_suffix=f".step{start_step}.pid{os.getpid()}",
+        )
+
+    def write(self, record: Dict[str, Any]) -> None:
+        # "start"/"resume" records hold the settings (the peak learning rate), not measurements
+        if self.writer is None or "event" in record:
+            return
+        for key, tag in self.TAGS.items():
+            if key in record:
+                self.writer.add_scalar(tag, record[key], record["step"])
+        self.writer.flush()
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
 class _MetricsLog:
-    """Appends one JSON object per line to `path` (a resumed run keeps appending)."""
+    """Appends one JSON object per line to `path` (a resumed run keeps appending), and hands
+    each record to `tensorboard` once one is set."""
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.tensorboard: Optional[_TensorBoardLog] = None
 
     def write(self, **record) -> None:
         with open(self.path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(record) + "\n")
+        if self.tensorboard is not None:
+            self.tensorboard.write(record)
 
 
 @dataclass(frozen=True)
@@ -83,8 +137,9 @@ class FinetuneSettings:
     steps, at the end and when interrupted) and resumed from. Progress goes to
     `output_dir/metrics.jsonl`: the sampled loss, learning rate and tokens/s every `log_every`
     steps, and the full-softmax perplexity of `validation_file` after every epoch (and every
-    `validate_every` steps). `num_samples` 0 trains with the full softmax. `cuda_device` -1 trains
-    on the CPU, otherwise on that GPU.
+    `validate_every` steps); with `tensorboard` the same scalars go to TensorBoard event files in
+    `output_dir`. `num_samples` 0 trains with the full softmax. `cuda_device` -1 trains on the
+    CPU, otherwise on that GPU.
     """
 
     options_file: str
@@ -107,6 +162,7 @@ class FinetuneSettings:
     grad_clip: float = 10.0
     log_every: int = 50
     cuda_device: int = -1
+    tensorboard: bool = True
 
     @property
     def checkpoint_path(self) -> str:
@@ -350,6 +406,8 @@ def run_finetune(settings: FinetuneSettings) -> Dict[str, float]:
     """
     run = _start_run(settings)
     _resume(run)
+    if settings.tensorboard:
+        run.log.tensorboard = _TensorBoardLog(settings.output_dir, run.step)
     _log_start(run)
     run.model.train()
     meter = _Throughput(settings.device)
@@ -367,6 +425,8 @@ def run_finetune(settings: FinetuneSettings) -> Dict[str, float]:
         raise
     finally:
         restore_sigterm()
+        if run.log.tensorboard is not None:
+            run.log.tensorboard.close()
     progress.close()
     elapsed = meter.elapsed()
     run.model.save_released_files(settings.output_dir)

@@ -26,6 +26,8 @@ def test_prints_components_and_bilm_shape():
         "bioelmo-finetune",
         "bioelmo-info",
         "bioelmo-perplexity",
+        "bioelmo-plot",
+        "bioelmo-senses",
         "bioelmo-stats",
     ]
     assert "bioelmo_characters" in info["components"]["TokenIndexer"]
