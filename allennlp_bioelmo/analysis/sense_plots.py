@@ -12,6 +12,7 @@ panels say so.
 """
 
 import html
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
@@ -226,10 +227,17 @@ def _svg_scatter(
     size: int = 360,
 ) -> str:
     if projection.coordinates is None:
+        # SVG text does not wrap: one line (tspan) per wrapped piece, centred on the panel.
+        lines = ["no projection:"] + textwrap.wrap(projection.note, 36)
+        first = size / 2 - 8 * (len(lines) - 1)
+        spans = "".join(
+            f'<tspan x="50%" y="{first + 16 * row:.0f}">{html.escape(line)}</tspan>'
+            for row, line in enumerate(lines)
+        )
         return (
             f'<svg width="{size}" height="{size}" role="img"><rect width="100%" height="100%" '
-            f'fill="#fafafa" stroke="#ccc"/><text x="50%" y="50%" text-anchor="middle" '
-            f'font-size="13" fill="#555">no projection: {html.escape(projection.note)}</text></svg>'
+            f'fill="#fafafa" stroke="#ccc"/><text text-anchor="middle" font-size="13" '
+            f'fill="#555">{spans}</text></svg>'
         )
     xy = projection.coordinates
     margin = 12
