@@ -71,7 +71,7 @@ def test_png_and_html_are_written(tmp_path):
     html = page.read_text()
     assert html.count("<circle") == 20  # layer 1 has no projection
     assert "<title>sentence &lt;3&gt; &amp; more</title>" in html
-    assert "no projection: all vectors identical" in html
+    assert ">no projection:</tspan>" in html and ">all vectors identical</tspan>" in html
     assert "http" not in html and "<script" not in html  # self-contained, no network
 
 
