@@ -1,6 +1,6 @@
 """
-Shared by ner_real.py, probe_real.py and re_real.py: train one of our configs on a real corpus
-from ../shared/data with
+Shared by the real-corpus scripts (ner_real.py, probe_real.py, re_real.py, cdr_ner_real.py,
+cid_real.py, ddi_real.py): train one of our configs on a real corpus from ../shared/data with
 
 * `bioelmo_small`: BioELMo-small, the biLM shipped in the package (the configs' default);
 * `bioelmo_small_bfloat16`: the same, computed in bfloat16 (`inference_dtype`);
@@ -14,7 +14,9 @@ produces (train, dev and test) are computed once by `bioelmo-embed` (same result
 epochs). With `--smoke` the fixture biLM stands in for BioELMo-small (and shapes the random
 biLM), the data are the script's fixture corpus, training is 1 epoch, and the settings default to
 `bioelmo_small` and `words` (each setting is a process that spends most of its time importing
-AllenNLP).
+AllenNLP). A score the model did not report (a label that neither the gold data nor the predictions
+have) prints as "n/a". A script may print lines of its own before the settings' rows, such as a
+baseline computed without training (`report`, run in a process of its own).
 """
 
 import argparse
@@ -144,10 +146,38 @@ def run_one(config, env, setting, epochs, cache, smoke=False) -> dict:
     }
 
 
-def main(config, env, score_keys, description, epochs=30, smoke_env=None) -> None:
+def run_report(config, env, report) -> dict:
+    """Runs in a child process: the lines `report(config)` prints, with the corpus's variables."""
+    os.environ.update(env)
+    sys.path.insert(0, ROOT)
+    import allennlp_bioelmo  # noqa: F401  (the remaining config variables' defaults)
+
+    return {"lines": report(config)}
+
+
+def score(metrics: dict, key: str) -> str:
+    """`key value`, or `key n/a` where the model did not report it."""
+    value = metrics.get(key)
+    return f"{key} n/a" if value is None else f"{key} {value:.3f}"
+
+
+def run_child(command: list) -> dict:
+    """Runs a `--child` process, returns its result (the last line it prints, JSON)."""
+    child = subprocess.run(command, capture_output=True, text=True)
+    if child.returncode != 0:
+        sys.exit(child.stderr[-3000:])
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def main(
+    config, env, score_keys, description, epochs=30, smoke_env=None, report=None, settings=None
+) -> None:
     """
     The command line of a real-corpus script: `env` names the real corpus's files (config
-    variable -> path), `smoke_env` the fixture files `--smoke` trains on instead.
+    variable -> path), `smoke_env` the fixture files `--smoke` trains on instead. `report`, a
+    function of the config path returning lines of text, prints them before the settings' rows
+    (computed in a child process with the corpus's variables set, e.g. a baseline without
+    training). `settings`: those run by default (default: all).
     """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--epochs", type=int, help=f"default {epochs} (1 with --smoke)")
@@ -155,7 +185,8 @@ def main(config, env, score_keys, description, epochs=30, smoke_env=None) -> Non
         "--settings",
         nargs="+",
         choices=list(SETTINGS),
-        help=f"default: all ({' '.join(SMOKE_SETTINGS)} with --smoke)",
+        help=f"default: {' '.join(settings) if settings else 'all'} "
+        f"({' '.join(SMOKE_SETTINGS)} with --smoke)",
     )
     parser.add_argument(
         "--cache",
@@ -167,9 +198,12 @@ def main(config, env, score_keys, description, epochs=30, smoke_env=None) -> Non
     args = parser.parse_args()
     if args.epochs is None:
         args.epochs = 1 if args.smoke else epochs
-    args.settings = args.settings or (SMOKE_SETTINGS if args.smoke else list(SETTINGS))
+    args.settings = args.settings or (SMOKE_SETTINGS if args.smoke else settings or list(SETTINGS))
     if args.smoke:
         env = smoke_env
+    if args.child == "report":
+        print(json.dumps(run_report(config, env, report)))
+        return
     if args.child:
         result = run_one(config, env, args.child, args.epochs, args.cache, args.smoke)
         print(json.dumps(result))
@@ -187,16 +221,12 @@ def main(config, env, score_keys, description, epochs=30, smoke_env=None) -> Non
     command = [sys.executable, sys.argv[0], "--epochs", str(args.epochs)]
     command += ["--cache"] if args.cache else []
     command += ["--smoke"] if args.smoke else []
+    if report is not None:
+        for line in run_child(command + ["--child", "report"])["lines"]:
+            print(line, flush=True)
     for setting in args.settings:
-        child = subprocess.run(
-            command + ["--child", setting],
-            capture_output=True,
-            text=True,
-        )
-        if child.returncode != 0:
-            sys.exit(child.stderr[-3000:])
-        result = json.loads(child.stdout.strip().splitlines()[-1])
-        scores = "  ".join(f"{key} {result['metrics'][key]:.3f}" for key in score_keys)
+        result = run_child(command + ["--child", setting])
+        scores = "  ".join(score(result["metrics"], key) for key in score_keys)
         cached = f" (+{result['cache_seconds']:.0f} s cache)" if result["cache_seconds"] else ""
         print(
             f"{SETTINGS[setting]:<34} {scores}  {result['seconds_per_epoch']:.1f} s/epoch{cached}"

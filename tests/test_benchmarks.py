@@ -62,6 +62,24 @@ FIGURES = {
         rf"^   ner/ncbi_disease +on the fly +{NUMBER} s/epoch +cached +{NUMBER} s/epoch +speed-up",
         rf"^   probing/bc2gm_mlp_crf +on the fly +{NUMBER} s/epoch +cached +{NUMBER} s/epoch",
     ],
+    "cdr_ner_real.py": TRAINING_ROWS
+    + [
+        rf"^BioELMo-small .* test__f1-measure-Chemical {NUMBER}  test__f1-measure-Disease {NUMBER} "
+    ],
+    "cid_real.py": TRAINING_ROWS
+    + [
+        r"^test set: [\d,]+ gold CID relations, [\d,]+ unreachable \(.*\); [\d,]+ candidate pairs$",
+        rf"^co-occurrence \(every pair is CID\) +test_document-f1 {NUMBER}  "
+        rf"test_document-precision {NUMBER}  test_document-recall {NUMBER}  test_micro-f1 {NUMBER}"
+        r"  \(no training\)$",
+    ],
+    "ddi_real.py": TRAINING_ROWS
+    + [
+        r"^[\d,]+ training and [\d,]+ development documents; development pairs: mechanism [\d,]+, "
+        r"effect [\d,]+, advise [\d,]+, int [\d,]+, NONE [\d,]+$",
+        rf"^BioELMo-small .* test_micro-f1 {NUMBER} .* test__f1-mechanism {NUMBER} .* "
+        rf"test__f1-int ({NUMBER}|n/a) ",
+    ],
     "kill_recovery.py": [
         r"^recovered \d+ of \d+$",
         r"^identical to the uninterrupted run: \d+ of \d+$",
